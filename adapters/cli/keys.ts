@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline/promises'
+import { BridgeError } from '../../src/errors.ts'
+
+/**
+ * Loads a secret key the way users expect: `env:NAME`, a file path (first line), `prompt` (asked on the TTY),
+ * or plain hex for throwaway dev keys (with a warning). The key is never printed.
+ * @example const key = await loadKey(values['operator-key'], 'operator-key') // '0x…'
+ */
+export async function loadKey(spec: string | undefined, option: string): Promise<`0x${string}`> {
+  if (spec === undefined) throw new BridgeError('KEY_MISSING', `--${option} is required (a file, env:NAME, prompt, or hex for dev keys)`)
+  let text: string
+  if (spec.startsWith('env:')) {
+    const name = spec.slice(4)
+    const value = process.env[name]
+    if (!value) throw new BridgeError('KEY_MISSING', `--${option}: environment variable ${name} is not set`)
+    text = value
+  } else if (spec === 'prompt') {
+    if (!process.stdin.isTTY) throw new BridgeError('KEY_MISSING', `--${option} prompt needs a terminal`)
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+    text = await rl.question(`${option}: `)
+    rl.close()
+  } else if (/^(0x)?[0-9a-fA-F]{64}$/.test(spec)) {
+    process.stderr.write(`warning: --${option} given as plain hex on the command line; use a file or env:NAME for real keys\n`)
+    text = spec
+  } else {
+    try {
+      text = (await readFile(spec, 'utf8')).split('\n')[0] ?? ''
+    } catch (cause) {
+      throw new BridgeError('KEY_UNREADABLE', `--${option}: cannot read key file ${spec}`, { file: spec, cause })
+    }
+  }
+  const key = text.trim()
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) throw new BridgeError('KEY_INVALID', `--${option}: expected a 32-byte hex private key`)
+  return (key.startsWith('0x') ? key : `0x${key}`) as `0x${string}`
+}

@@ -1,0 +1,45 @@
+/**
+ * The EIP-712 domain and types of the CCP registry (DESIGN.md: signatures bind chain and contract; nonces stop replay).
+ * @example hashTypedData({ domain: ccpDomain(31337, registry), types: ccpTypes, primaryType: 'Publish', message })
+ */
+export const CCP_DOMAIN_NAME = 'CCPRegistry'
+export const CCP_DOMAIN_VERSION = '0.2.0'
+
+export function ccpDomain(chainId: number | bigint, verifyingContract: `0x${string}`) {
+  return { name: CCP_DOMAIN_NAME, version: CCP_DOMAIN_VERSION, chainId: BigInt(chainId), verifyingContract } as const
+}
+
+export const ccpTypes = {
+  Publish: [
+    { name: 'certHash', type: 'bytes32' },
+    { name: 'agent', type: 'address' },
+    { name: 'certificateClass', type: 'uint8' },
+    { name: 'expiresAt', type: 'uint48' },
+    { name: 'containmentBound', type: 'uint128' },
+    { name: 'uriHash', type: 'bytes32' },
+    { name: 'nonce', type: 'uint256' },
+  ],
+  Attest: [
+    { name: 'certHash', type: 'bytes32' },
+    { name: 'auditor', type: 'address' },
+    { name: 'scope', type: 'bytes32' },
+    { name: 'stake', type: 'uint256' },
+  ],
+} as const
+
+export type PublishMessage = {
+  certHash: `0x${string}`
+  agent: `0x${string}`
+  certificateClass: number
+  expiresAt: number
+  containmentBound: bigint
+  uriHash: `0x${string}`
+  nonce: bigint
+}
+
+export type AttestMessage = {
+  certHash: `0x${string}`
+  auditor: `0x${string}`
+  scope: `0x${string}`
+  stake: bigint
+}
