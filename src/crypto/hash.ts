@@ -1,6 +1,6 @@
 import { blake2b } from '@noble/hashes/blake2b'
 import { createHash } from 'node:crypto'
-import { keccak256 as viemKeccak256 } from 'viem'
+import { keccak_256 } from '@noble/hashes/sha3'
 
 /**
  * The hash functions of the bridge: blake2b-256 (Cere, Merkle trees), keccak256 (certHash, EVM), sha-256 (CIDs).
@@ -12,7 +12,7 @@ export function blake2b256(data: Uint8Array): Uint8Array {
 
 /** keccak256 as 0x-hex. @example keccak256(utf8.encode('')) // '0xc5d2…a470' */
 export function keccak256(data: Uint8Array): `0x${string}` {
-  return viemKeccak256(data)
+  return `0x${Buffer.from(keccak_256(data)).toString('hex')}`
 }
 
 /** sha2-256 digest bytes. */
