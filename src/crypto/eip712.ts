@@ -1,3 +1,5 @@
+import { keccak256 } from './hash.ts'
+
 /**
  * The EIP-712 domain and types of the CCP registry (DESIGN.md: signatures bind chain and contract; nonces stop replay).
  * @example hashTypedData({ domain: ccpDomain(31337, registry), types: ccpTypes, primaryType: 'Publish', message })
@@ -42,4 +44,23 @@ export type AttestMessage = {
   auditor: `0x${string}`
   scope: `0x${string}`
   stake: bigint
+}
+
+/**
+ * An attestation scope as the registry sees it: keccak256 of the scope name's UTF-8 bytes.
+ * @example attestScopeHash('COMPOSITION_ANALYSIS') // keccak256("COMPOSITION_ANALYSIS"), the registry's SCOPE_COMPOSITION_ANALYSIS
+ */
+export function attestScopeHash(scope: string): `0x${string}` {
+  return keccak256(new TextEncoder().encode(scope))
+}
+
+/** The scopes that satisfy C3 on chain (seed 004), by name. */
+export const C3_SCOPES = ['COMPOSITION_ANALYSIS', 'FULL_STACK_VERIFICATION'] as const
+
+/**
+ * The `uriHash` field of `Publish`: keccak256 of the stored document URI's UTF-8 bytes.
+ * @example publishUriHash('ipfs://bafkrei…')
+ */
+export function publishUriHash(uri: string): `0x${string}` {
+  return keccak256(new TextEncoder().encode(uri))
 }

@@ -1,0 +1,21 @@
+/**
+ * The EVM registry adapter in one import: anvil, clients, deploy, publish/renew/revoke/expire, reads, events.
+ * @example import { startAnvil, connectEvm, walletFor, deployContracts, publishCertificate } from '../adapters/evm/index.ts'
+ */
+export { startAnvil, isProcessAlive, anvilBinary, type Anvil, type AnvilOptions } from './anvil.ts'
+export { devAccounts, DEV_MNEMONIC, type DevAccount } from './dev-accounts.ts'
+export { connectEvm, walletFor, evmChain, type EvmConnection, type RegistryPublicClient, type RegistryWalletClient } from './clients.ts'
+export { registryAbi, stakingAbi, STATUS_NAMES, CLASS_NAMES, statusName, className, type RegistryStatus, type RegistryClass } from './registry-abi.ts'
+export { RegistryRevertError, registryError } from './registry-errors.ts'
+export { deployContracts, type DeployedContracts } from './actions/deploy-contracts.ts'
+export { publishCertificate, prepareCertificate, type PublishCertificateInput, type PublishCertificateResult } from './actions/publish-certificate.ts'
+export { renewCertificate } from './actions/renew-certificate.ts'
+export { revokeCertificate } from './actions/revoke-certificate.ts'
+export { expireCertificate } from './actions/expire-certificate.ts'
+export { challengeCertificate, resolveChallenge } from './actions/challenge-certificate.ts'
+export { getCertificateRecord, getActiveCertificate, isCertificateValid, verifyOnChain, type CertificateRecord } from './actions/read-registry.ts'
+export { getNonce } from './actions/get-nonce.ts'
+export { signPublish, signAttestation } from './actions/sign-typed.ts'
+export { signPublishParams, submitPublish, type SignedPublish } from './actions/submit-publish.ts'
+export { stakeAuditor, stakeOf } from './actions/stake-auditor.ts'
+export { watchRegistryEvents, getRegistryEvents, decodeRegistryLogs, type RegistryEvent } from './actions/watch-registry-events.ts'
