@@ -1,0 +1,46 @@
+import type { PartyLine, Reconciliation } from './reconcile.ts'
+
+const ROLE_TITLES: Record<PartyLine['role'], string> = {
+  customer: 'Customers (charged)',
+  provider: 'Node providers (rewarded)',
+  treasury: 'Treasury (fee)',
+  validators: 'Validators (fee)',
+  cluster_reserve: 'Cluster reserve (fee)',
+}
+
+/**
+ * The readable report: a table per party kind, then conservation, quorum, closure and the verdict.
+ * Amounts are planck; a pure function returning the text.
+ * @example process.stdout.write(renderReconciliationText(result))
+ */
+export function renderReconciliationText(result: Reconciliation): string {
+  const out: string[] = [`Era ${result.era} of cluster ${result.cluster_id}: ${result.verdict.toUpperCase()}`, '']
+  for (const role of Object.keys(ROLE_TITLES) as PartyLine['role'][]) {
+    const rows = result.parties.filter((p) => p.role === role)
+    if (rows.length === 0) continue
+    out.push(`${ROLE_TITLES[role]} — amounts in planck`)
+    out.push(...table(['', 'party', 'expected', 'actual', 'difference', 'reason'], rows.map((p) => [p.difference === 0n ? 'ok' : '!!', p.id, p.expected.toString(), p.actual.toString(), signed(p.difference), p.reason]), [false, false, true, true, true, false]))
+    out.push('')
+  }
+  const c = result.conservation
+  out.push(`Conservation: collected ${c.collected} = profits ${c.profits} + fees ${c.fees} + undistributed ${c.undistributed} + dust ${c.dust}: ${c.holds ? 'holds' : 'BROKEN'}`)
+  out.push(`Quorum: ${result.quorum.committed} of ${result.quorum.validators} validators committed the same payers/payees roots before the payout: ${result.quorum.holds ? 'holds (≥ 67%)' : 'NOT REACHED'}`)
+  out.push(`Closed by DdcClusters.ClusterEraPaid: ${result.closed ? 'yes' : 'no'}`)
+  if (result.missing.length > 0) out.push(`Missing: ${result.missing.join('; ')}`)
+  out.push(`Verdict: ${result.verdict}`)
+  return `${out.join('\n')}\n`
+}
+
+function signed(value: bigint): string {
+  return value > 0n ? `+${value}` : value.toString()
+}
+
+function table(header: string[], rows: string[][], rightAligned: boolean[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : rightAligned[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)]
+}
