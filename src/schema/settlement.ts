@@ -49,11 +49,17 @@ export const eraUsageSchema = z
   })
   .refine((usage) => usage.end >= usage.start, { message: 'end must not be before start', path: ['end'] })
 
+/**
+ * A Perquintill share: parts per 10^18, at most one whole (the runtime refuses to decode more).
+ * @example perquintillSchema.parse('50000000000000000') // 50000000000000000n (5 %)
+ */
+export const perquintillSchema = planckSchema.refine((parts) => parts <= 10n ** 18n, 'expected a share in parts per 10^18: at most 10^18 (one whole)')
+
 /** The `--params` file: the cluster protocol parameters, named as the runtime names them. */
 export const clusterParamsSchema = z.strictObject({
-  treasury_share: planckSchema,
-  validators_share: planckSchema,
-  cluster_reserve_share: planckSchema,
+  treasury_share: perquintillSchema,
+  validators_share: perquintillSchema,
+  cluster_reserve_share: perquintillSchema,
   unit_per_mb_stored: planckSchema,
   unit_per_mb_streamed: planckSchema,
   unit_per_put_request: planckSchema,

@@ -15,12 +15,16 @@ export type EraChainFacts = {
   rewards: Map<string, ChainReward>
   fees: { treasury?: bigint; validators?: bigint; cluster_reserve?: bigint }
   validatorRewards: Map<string, bigint>
-  /** per-provider NotDistributedReward sum, or NotDistributedOverallReward when only that one is present */
+  /**
+   * what stayed in the era's payout vault: NotDistributedOverallReward's expected_reward − total_distributed_rewards
+   * (the runtime computes it as collected − fees − distributed). A provider's NotDistributedReward is what the vault
+   * could not pay (it ran dry), money it never held: it is in that provider's `notDistributed`, not here.
+   */
   undistributed: bigint
   commits: FingerprintCommit[]
   /** the (block, index) position of the first payout step of the era (initialisation or charging), if any */
   payoutStart: number | undefined
-  /** the latest validator set announced by `ValidatorsSetUpdated`, if any */
+  /** the validator set announced by `ValidatorsSetUpdated` last before the payout began (else the first one after), if any */
   validatorSet: string[] | undefined
   receiptFinalized: boolean
   closed: boolean
@@ -77,15 +81,15 @@ export function eraChainFacts(events: ReadonlyArray<LocatedEvent>, clusterId: st
     closed: false,
     deposits: new Map(),
   }
-  let overallUndistributed: bigint | undefined
-  let perProviderUndistributed = false
   const cluster = clusterId.toLowerCase()
   const sorted = [...events].sort((a, b) => eventPosition(a) - eventPosition(b))
   for (const event of sorted) {
     const read = fieldReader(event)
     const section = event.section.charAt(0).toLowerCase() + event.section.slice(1)
     if (section === 'ddcVerification' && event.method === 'ValidatorsSetUpdated') {
-      facts.validatorSet = read.accounts('validators')
+      // the set in force when the payout began: a later announcement does not change who had to agree
+      const announced = read.accounts('validators')
+      if (facts.payoutStart === undefined || facts.validatorSet === undefined) facts.validatorSet = announced
       continue
     }
     if (!('cluster_id' in event.data)) continue
@@ -154,13 +158,11 @@ export function eraChainFacts(events: ReadonlyArray<LocatedEvent>, clusterId: st
         const reward = rewardOf(facts, read.account('node_provider_id', 'provider_id'))
         const missing = read.amount('expected_reward') - read.amount('distributed_reward')
         reward.notDistributed += missing > 0n ? missing : 0n
-        facts.undistributed += missing > 0n ? missing : 0n
-        perProviderUndistributed = true
         break
       }
       case 'notDistributedOverall': {
-        const missing = read.amount('expected_reward') - read.amount('total_distributed_rewards')
-        overallUndistributed = (overallUndistributed ?? 0n) + (missing > 0n ? missing : 0n)
+        const missing = read.amount('expected_reward') - read.amount('total_distributed_rewards', 'total_distributed_reward')
+        facts.undistributed += missing > 0n ? missing : 0n
         break
       }
       case 'finalized':
@@ -175,7 +177,14 @@ export function eraChainFacts(events: ReadonlyArray<LocatedEvent>, clusterId: st
         break
     }
   }
-  if (!perProviderUndistributed && overallUndistributed !== undefined) facts.undistributed = overallUndistributed
+  // a customer whose deposit allowed nothing gets only `Indebted` (the runtime emits ChargedPartially only when something
+  // was charged): its whole charge is the debt
+  for (const charge of facts.charges.values()) {
+    if (charge.events === 0 && charge.indebted > 0n) {
+      charge.expectedToCharge = charge.indebted
+      charge.partial = true
+    }
+  }
   return facts
 }
 

@@ -33,8 +33,9 @@ export function totalCost(costs: DimensionCosts): bigint {
 }
 
 /**
- * What a partially charged customer adds to the cluster's costs: each dimension scaled by
- * from_rational(charged, expected) (rounded down) with the nearest-rounding multiplication, as the runtime does.
+ * What a partially charged customer added to the cluster's costs in the older "billing report" generation of the
+ * pallet: each dimension scaled by from_rational(charged, expected). The payout-receipt generation (spec 73047, which
+ * reconcileEra follows) does not scale: its cluster costs are the customers' computed costs.
  * @example chargedCosts(costs, 50n, 100n) // each dimension halved
  */
 export function chargedCosts(costs: DimensionCosts, charged: bigint, expected: bigint): DimensionCosts {

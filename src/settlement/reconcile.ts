@@ -1,6 +1,6 @@
 import type { ClusterParams, EraUsage, UsageDimensions } from '../schema/settlement.ts'
 import type { PartyRole } from '../schema/settlement-result.ts'
-import { addCosts, chargedCosts, customerCosts, sumUsage, totalCost, ZERO_COSTS, type DimensionCosts } from './era-costs.ts'
+import { addCosts, customerCosts, sumUsage, totalCost, ZERO_COSTS, type DimensionCosts } from './era-costs.ts'
 import { eraChainFacts, type EraChainFacts } from './era-chain-facts.ts'
 import type { LocatedEvent } from './event-lines.ts'
 import { eraFees, providerReward } from './provider-reward.ts'
@@ -48,7 +48,8 @@ export function reconcileEra(input: ReconcileInput): Reconciliation {
   const parties: PartyLine[] = []
   const missing: string[] = []
 
-  // 1–2. customers: expected charge vs charged + indebted; the cluster's costs are what was actually charged
+  // 1–2. customers: expected charge vs charged + indebted. The cluster's costs are the sums of the customers' computed
+  // costs, whatever their deposits allowed (the payout-receipt runtime computes payers and payees before charging)
   let clusterCosts: DimensionCosts = ZERO_COSTS
   let expectedAnyCharge = false
   const usageCustomers = new Set<string>()
@@ -60,7 +61,7 @@ export function reconcileEra(input: ReconcileInput): Reconciliation {
       const expected = totalCost(costs)
       if (expected > 0n) expectedAnyCharge = true
       const charge = facts.charges.get(customer.id)
-      clusterCosts = addCosts(clusterCosts, charge ? chargedCosts(costs, charge.charged, expected) : costs)
+      clusterCosts = addCosts(clusterCosts, costs)
       parties.push(customerLine(customer.id, expected, charge, false))
     }
   }
@@ -127,7 +128,9 @@ function customerLine(id: string, expected: bigint, charge: EraChainFacts['charg
   const reasons: string[] = []
   if (chainOnly) reasons.push(expected === 0n && !charge.partial ? 'no usage given' : "no usage given: expected is the chain's own expected_to_charge")
   else if (expected === 0n && actual > 0n) reasons.push('charged without attested usage')
-  if (charge.partial) {
+  if (charge.partial && charge.events === 0) {
+    reasons.push(`charged nothing: indebted customer (${charge.indebted} recorded as debt)`)
+  } else if (charge.partial) {
     reasons.push(`charged partially (${charge.charged} of ${charge.expectedToCharge})`)
     if (charge.indebted > 0n) reasons.push(`indebted customer (${charge.indebted} recorded as debt)`)
     if (charge.charged + charge.indebted < charge.expectedToCharge) reasons.push(`partial charge: ${charge.expectedToCharge - charge.charged - charge.indebted} neither charged nor recorded as debt`)

@@ -47,7 +47,7 @@ describe('ccp-bridge reconcile --events --params --usage', () => {
   it('--html writes a self-contained page with the flow chart', async () => {
     const file = join(dir, 'report.html')
     const r = await fromFiles('partial-indebted', '--html', file)
-    expect(r.code).toBe(0)
+    expect(r.code).toBe(1)
     const html = readFileSync(file, 'utf8')
     expect(html).toContain('<svg')
     expect(html).toContain('Customers (3)')

@@ -30,7 +30,7 @@ describe('customer costs (hand-computed)', () => {
   it('charges storage for a whole period when the era is longer than it (ratio saturates at one)', () => {
     expect(customerCosts(usage(0n, 1_048_576n, 0n, 0n), params, 3_000_000n).storage).toBe(1000n)
   })
-  it('scales a partially charged customer per dimension', () => {
+  it('chargedCosts (older billing-report generation only) scales a partially charged customer per dimension', () => {
     const costs = { transfer: 10n, storage: 5n, puts: 3n, gets: 1n }
     // ratio from_rational(5, 20) = 0.25: 2.5 → 2 (tie down), 1.25 → 1, 0.75 → 1, 0.25 → 0
     expect(chargedCosts(costs, 5n, 20n)).toEqual({ transfer: 2n, storage: 1n, puts: 1n, gets: 0n })
