@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api'
 
 register()
 const { main } = await import('../adapters/cli/main.ts')
-process.exitCode = await main(process.argv.slice(2))
+const code = await main(process.argv.slice(2))
+// Exit as soon as the command is done: client libraries (@polkadot/api, viem) may keep timers alive after disconnecting.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)))

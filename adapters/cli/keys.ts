@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import { createInterface } from 'node:readline/promises'
 import { BridgeError } from '../../src/errors.ts'
 
 /**
@@ -17,9 +16,7 @@ export async function loadKey(spec: string | undefined, option: string): Promise
     text = value
   } else if (spec === 'prompt') {
     if (!process.stdin.isTTY) throw new BridgeError('KEY_MISSING', `--${option} prompt needs a terminal`)
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
-    text = await rl.question(`${option}: `)
-    rl.close()
+    text = await readHidden(`${option}: `)
   } else if (/^(0x)?[0-9a-fA-F]{64}$/.test(spec)) {
     process.stderr.write(`warning: --${option} given as plain hex on the command line; use a file or env:NAME for real keys\n`)
     text = spec
@@ -33,4 +30,34 @@ export async function loadKey(spec: string | undefined, option: string): Promise
   const key = text.trim()
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) throw new BridgeError('KEY_INVALID', `--${option}: expected a 32-byte hex private key`)
   return (key.startsWith('0x') ? key : `0x${key}`) as `0x${string}`
+}
+
+/** Reads one line from the terminal without echoing it. */
+function readHidden(prompt: string): Promise<string> {
+  return new Promise((resolve) => {
+    const stdin = process.stdin
+    process.stderr.write(prompt)
+    stdin.setRawMode(true)
+    stdin.resume()
+    let text = ''
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          stdin.setRawMode(false)
+          stdin.pause()
+          stdin.off('data', onData)
+          process.stderr.write('\n')
+          resolve(text)
+          return
+        }
+        if (char === '\u0003') {
+          stdin.setRawMode(false)
+          process.stderr.write('\n')
+          process.exit(130)
+        }
+        text = char === '\u007f' ? text.slice(0, -1) : text + char
+      }
+    }
+    stdin.on('data', onData)
+  })
 }
