@@ -49,14 +49,26 @@ export function isStakedAttestation(attestation: Pick<Attestation, 'stake_amount
 }
 
 /**
+ * An attestation counts toward a class only when its auditor is neither the operator nor the agent (compared
+ * case-insensitively): the registry refuses such a publish (`AuditorNotIndependent`), and nobody audits themselves.
+ * @example isIndependentAttestation(cert, { auditor_id: cert.identity.operator_id }) // false
+ */
+export function isIndependentAttestation(cert: Pick<Certificate, 'identity'>, attestation: Pick<Attestation, 'auditor_id'>): boolean {
+  const auditor = String(attestation.auditor_id).toLowerCase()
+  return auditor !== String(cert.identity.operator_id).toLowerCase() && auditor !== String(cert.identity.agent_id).toLowerCase()
+}
+
+/**
  * Whether every rule of `certificateClass` holds: validity at most the class maximum, reserve ratio at least the
- * class minimum, a staked attestation for C2+, an attestation scoped to composition analysis for C3.
+ * class minimum, a staked attestation for C2+, an attestation scoped to composition analysis for C3; the attestations
+ * must be by auditors other than the operator and the agent.
  * @example classRulesHold(cert, 'C2', bound) // true for a 60-day, 3×-reserve, staked-attested certificate
  */
 export function classRulesHold(cert: Certificate, certificateClass: CertificateClass, bound: ContainmentBound | undefined): boolean {
   if (validityDurationMs(cert) > classMaxValidityMs(certificateClass)) return false
   if (!reserveCovers(cert, bound, CLASS_MIN_RESERVE_RATIO[certificateClass])) return false
-  if (CLASS_REQUIRES_ATTESTATION[certificateClass] && !cert.attestations.some(isStakedAttestation)) return false
-  if (CLASS_REQUIRES_COMPOSITION_ANALYSIS[certificateClass] && !cert.attestations.some((a) => COMPOSITION_SCOPES.includes(a.scope))) return false
+  const independent = cert.attestations.filter((a) => isIndependentAttestation(cert, a))
+  if (CLASS_REQUIRES_ATTESTATION[certificateClass] && !independent.some(isStakedAttestation)) return false
+  if (CLASS_REQUIRES_COMPOSITION_ANALYSIS[certificateClass] && !independent.some((a) => COMPOSITION_SCOPES.includes(a.scope))) return false
   return true
 }

@@ -52,13 +52,15 @@ export function toPublishParams(certificate: Certificate, anchor: { certHash: `0
 }
 
 /**
- * The EIP-712 `Publish` message the operator and the agent sign for these params and a signer's nonce.
- * @example publishMessage(params, await getNonce(client, registry, operator))
+ * The EIP-712 `Publish` message the operator and the agent sign for these params, the operator that will send the
+ * publish (the contract encodes `msg.sender`) and a signer's nonce.
+ * @example publishMessage(params, operator.address, await getNonce(client, registry, operator.address))
  */
-export function publishMessage(params: UnsignedPublishParams, nonce: bigint): PublishMessage {
+export function publishMessage(params: UnsignedPublishParams, operator: `0x${string}`, nonce: bigint): PublishMessage {
   return {
     certHash: params.certHash,
     agent: params.agent,
+    operator: getAddress(operator),
     certificateClass: params.certificateClass,
     expiresAt: params.expiresAt,
     containmentBound: params.containmentBound,
@@ -67,11 +69,21 @@ export function publishMessage(params: UnsignedPublishParams, nonce: bigint): Pu
   }
 }
 
+/**
+ * Where the registry's `spendingLimit` comes from: the enforcing contract of the tightest agent-independent SPENDING_LIMIT
+ * (the containment bound's) as written in the document, with its JSON path; `undefined` when there is none (zero address on chain).
+ * @example boundSpendingLimitContract(cert) // { text: '0x530e…', path: '$.constraints[0].enforcement.contract_address' }
+ */
+export function boundSpendingLimitContract(certificate: Certificate): { text: string; path: string } | undefined {
+  const index = containmentBound(certificate)?.index
+  const text = index === undefined ? undefined : certificate.constraints[index]?.enforcement.contract_address
+  return text === undefined ? undefined : { text, path: `$.constraints[${index}].enforcement.contract_address` }
+}
+
 /** The enforcing contract of the tightest agent-independent SPENDING_LIMIT (the containment bound's), or the zero address. */
 function tightestSpendingLimitContract(certificate: Certificate): `0x${string}` {
-  const index = containmentBound(certificate)?.index
-  const contract = index === undefined ? undefined : certificate.constraints[index]?.enforcement.contract_address
-  return contract === undefined ? zeroAddress : address(contract, `$.constraints[${index}].enforcement.contract_address`)
+  const contract = boundSpendingLimitContract(certificate)
+  return contract === undefined ? zeroAddress : address(contract.text, contract.path)
 }
 
 function address(text: string, path: string): `0x${string}` {

@@ -15,6 +15,7 @@ export const ccpTypes = {
   Publish: [
     { name: 'certHash', type: 'bytes32' },
     { name: 'agent', type: 'address' },
+    { name: 'operator', type: 'address' },
     { name: 'certificateClass', type: 'uint8' },
     { name: 'expiresAt', type: 'uint48' },
     { name: 'containmentBound', type: 'uint128' },
@@ -29,9 +30,14 @@ export const ccpTypes = {
   ],
 } as const
 
+/**
+ * The `Publish` struct both the operator and the agent sign. `operator` is the account that sends `publish` (the
+ * contract encodes `msg.sender`), so the agent's co-signature names who certifies it and works for no one else.
+ */
 export type PublishMessage = {
   certHash: `0x${string}`
   agent: `0x${string}`
+  operator: `0x${string}`
   certificateClass: number
   expiresAt: number
   containmentBound: bigint

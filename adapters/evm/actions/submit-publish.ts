@@ -9,7 +9,8 @@ import { signPublish } from './sign-typed.ts'
 export type SignedPublish = { params: PublishParams; operatorSig: Hex; attestorSigs: Hex[] }
 
 /**
- * Signs `Publish` for the operator (the wallet's account, at its current nonce) and the agent (at its nonce).
+ * Signs `Publish` naming the wallet's account as operator, for the operator (at its current nonce) and the agent (at
+ * its nonce): the agent's co-signature is valid only for a publish sent by that operator.
  * @example const signed = await signPublishParams(wallet, client, registry, { params, agent, attestorSigs })
  */
 export async function signPublishParams(
@@ -21,9 +22,9 @@ export async function signPublishParams(
   const operator = walletClient.account as LocalAccount
   const chainId = publicClient.chain.id
   const operatorNonce = await getNonce(publicClient, registry, operator.address)
-  const operatorSig = await signPublish(operator, { chainId, registry, message: publishMessage(input.params, operatorNonce) })
+  const operatorSig = await signPublish(operator, { chainId, registry, message: publishMessage(input.params, operator.address, operatorNonce) })
   const agentNonce = input.agent.address === operator.address ? operatorNonce : await getNonce(publicClient, registry, input.agent.address)
-  const agentSig = await signPublish(input.agent, { chainId, registry, message: publishMessage(input.params, agentNonce) })
+  const agentSig = await signPublish(input.agent, { chainId, registry, message: publishMessage(input.params, operator.address, agentNonce) })
   return { params: { ...input.params, agentSig }, operatorSig, attestorSigs: input.attestorSigs }
 }
 

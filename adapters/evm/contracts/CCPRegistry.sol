@@ -9,14 +9,15 @@ import {TypedSignatures} from "./TypedSignatures.sol";
 /// @notice Anchors CCP v0.2.0 certificates and runs their state machine (seed 004):
 ///         ACTIVE -> REVOKED (operator), ACTIVE -> EXPIRED (time: anyone may record it; or renewal),
 ///         ACTIVE -> CHALLENGED (challenger) -> ACTIVE | REVOKED. EXPIRED and REVOKED are final.
-/// @dev    Publish rules: msg.sender is the operator and must also sign EIP-712 `Publish`; the agent
-///         co-signs the same struct; each signer's nonce is consumed. C2/C3 need a distinct, staked
+/// @dev    Publish rules: msg.sender is the operator and must also sign EIP-712 `Publish`, which names it
+///         (`operator` = msg.sender); the agent co-signs the same struct, so its consent is to this operator
+///         only and cannot be replayed by another sender; each signer's nonce is consumed. C2/C3 need a distinct, staked
 ///         auditor's `Attest` signature, C3 one scoped COMPOSITION_ANALYSIS or FULL_STACK_VERIFICATION.
 ///         Validity may not exceed the class maximum (C1 90 d, C2 60 d, C3 30 d), counted both from
 ///         issuedAt and from the block that publishes.
 contract CCPRegistry is ICCPRegistry, TypedSignatures {
     bytes32 public constant PUBLISH_TYPEHASH = keccak256(
-        "Publish(bytes32 certHash,address agent,uint8 certificateClass,uint48 expiresAt,uint128 containmentBound,bytes32 uriHash,uint256 nonce)"
+        "Publish(bytes32 certHash,address agent,address operator,uint8 certificateClass,uint48 expiresAt,uint128 containmentBound,bytes32 uriHash,uint256 nonce)"
     );
     bytes32 public constant ATTEST_TYPEHASH =
         keccak256("Attest(bytes32 certHash,address auditor,bytes32 scope,uint256 stake)");
@@ -109,14 +110,19 @@ contract CCPRegistry is ICCPRegistry, TypedSignatures {
         if (previous != bytes32(0)) emit CertificateRenewed(previous, certHash, params.agent);
     }
 
-    /// @notice The struct hash the operator and the agent sign for `params` with `nonce`.
-    function publishDigest(PublishParams calldata params, uint256 nonce) public view returns (bytes32) {
+    /// @notice The EIP-712 digest the operator and the agent sign for `params` sent by `operator`, with `nonce`.
+    function publishDigest(PublishParams calldata params, address operator, uint256 nonce)
+        public
+        view
+        returns (bytes32)
+    {
         return _hashTypedData(
             keccak256(
                 abi.encode(
                     PUBLISH_TYPEHASH,
                     params.certHash,
                     params.agent,
+                    operator,
                     uint8(params.certificateClass),
                     params.expiresAt,
                     params.containmentBound,
@@ -150,7 +156,7 @@ contract CCPRegistry is ICCPRegistry, TypedSignatures {
 
     function _checkPublishSignatures(PublishParams calldata params, bytes calldata operatorSig) private {
         uint256 operatorNonce = nonces[msg.sender];
-        address recovered = _recover(publishDigest(params, operatorNonce), operatorSig);
+        address recovered = _recover(publishDigest(params, msg.sender, operatorNonce), operatorSig);
         if (recovered != msg.sender) revert InvalidOperatorSignature(recovered, msg.sender);
         nonces[msg.sender] = operatorNonce + 1;
 
@@ -158,13 +164,13 @@ contract CCPRegistry is ICCPRegistry, TypedSignatures {
         if (params.agent == msg.sender) {
             // an agent that is its own operator signs once; its one nonce was consumed above
             if (keccak256(params.agentSig) != keccak256(operatorSig)) {
-                recovered = _recover(publishDigest(params, operatorNonce), params.agentSig);
+                recovered = _recover(publishDigest(params, msg.sender, operatorNonce), params.agentSig);
                 if (recovered != params.agent) revert InvalidAgentSignature(recovered, params.agent);
             }
             return;
         }
         uint256 agentNonce = nonces[params.agent];
-        recovered = _recover(publishDigest(params, agentNonce), params.agentSig);
+        recovered = _recover(publishDigest(params, msg.sender, agentNonce), params.agentSig);
         if (recovered != params.agent) revert InvalidAgentSignature(recovered, params.agent);
         nonces[params.agent] = agentNonce + 1;
     }

@@ -1,6 +1,8 @@
 import { checkAddresses } from './addresses-valid.ts'
 import { checkAgentIndependentConstraint } from './agent-independent-constraint.ts'
 import { checkAttestationPresent } from './attestation-present.ts'
+import { checkAuditorDuplicate } from './auditor-duplicate.ts'
+import { checkAuditorIndependent } from './auditor-independent.ts'
 import { checkAuditorsStaked } from './auditors-staked.ts'
 import { checkCertificateIdIsUuidV4 } from './certificate-id-uuid-v4.ts'
 import { checkChainId } from './chain-id-matches.ts'
@@ -39,8 +41,8 @@ export const RULE_GROUPS: readonly { name: string; codes: readonly RuleCode[]; r
   },
   {
     name: 'attestations',
-    codes: ['ATTESTATION_REQUIRED', 'COMPOSITION_ANALYSIS_REQUIRED', 'AUDITOR_NOT_STAKED'],
-    rules: [checkAttestationPresent, checkCompositionAnalysis, checkAuditorsStaked],
+    codes: ['ATTESTATION_REQUIRED', 'COMPOSITION_ANALYSIS_REQUIRED', 'AUDITOR_NOT_STAKED', 'AUDITOR_DUPLICATE', 'AUDITOR_NOT_INDEPENDENT'],
+    rules: [checkAttestationPresent, checkCompositionAnalysis, checkAuditorsStaked, checkAuditorDuplicate, checkAuditorIndependent],
   },
   {
     name: 'derived metrics',

@@ -26,9 +26,10 @@ describe('toPublishParams (pure mapping of a certificate to the registry call)',
       ipfsUri: anchor.ipfsUri,
       attestations: [{ auditor: '0xe786eB0F88b8A30e0ABf4C634fc414084b2134eC', scope: keccak256(stringToBytes('FULL_STACK_VERIFICATION')), stake: 1_500n }],
     })
-    expect(publishMessage(params, 7n)).toEqual({
+    expect(publishMessage(params, '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', 7n)).toEqual({
       certHash: anchor.certHash,
       agent: params.agent,
+      operator: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
       certificateClass: 2,
       expiresAt: params.expiresAt,
       containmentBound: 50_000n,

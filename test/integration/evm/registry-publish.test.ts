@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashDomain, parseEventLogs, parseSignature, serializeSignature, zeroAddress, type Hex } from 'viem'
-import { ccpDomain, publishUriHash } from '../../../src/crypto/eip712.ts'
+import { hashDomain, hashTypedData, keccak256, parseEventLogs, parseSignature, serializeSignature, stringToBytes, zeroAddress, type Hex } from 'viem'
+import { ccpDomain, ccpTypes, publishUriHash } from '../../../src/crypto/eip712.ts'
 import { publishMessage } from '../../../src/certificate/onchain.ts'
 import { signAttestation, signPublish } from '../../../adapters/evm/actions/sign-typed.ts'
 import { signPublishParams, submitPublish } from '../../../adapters/evm/actions/submit-publish.ts'
@@ -37,6 +37,25 @@ describe('CCPRegistry.publish on anvil', () => {
     ] } }))
     expect(await client().readContract({ address: registry(), abi: registryAbi, functionName: 'staking' })).toBe(devnet.contracts.staking)
     expect(await client().readContract({ address: registry(), abi: registryAbi, functionName: 'challenger' })).toBe(devnet.account(0).address)
+  })
+
+  it("hashes Publish (DESIGN.md's struct plus the operator) and Attest exactly as viem's EIP-712 encoding does", async () => {
+    const read = (functionName: 'PUBLISH_TYPEHASH' | 'ATTEST_TYPEHASH') => client().readContract({ address: registry(), abi: registryAbi, functionName })
+    expect(await read('PUBLISH_TYPEHASH')).toBe(
+      keccak256(stringToBytes('Publish(bytes32 certHash,address agent,address operator,uint8 certificateClass,uint48 expiresAt,uint128 containmentBound,bytes32 uriHash,uint256 nonce)')),
+    )
+    expect(await read('ATTEST_TYPEHASH')).toBe(keccak256(stringToBytes('Attest(bytes32 certHash,address auditor,bytes32 scope,uint256 stake)')))
+    const specs = [{ auditor: AUDITOR_A, scope: 'COMPOSITION_ANALYSIS', stake: (1n << 255n) + 7n }]
+    const params = await paramsFor(devnet, { label: 'digest', agent: fixedAccount('digest-agent'), certificateClass: 3, days: 30, bound: (1n << 128n) - 1n, attestations: specs })
+    const domain = ccpDomain(devnet.connection.chainId, registry())
+    const nonce = (1n << 256n) - 2n
+    const operator = devnet.account(OPERATOR).address
+    const onChainPublish = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'publishDigest', args: [{ ...params, agentSig: '0x' }, operator, nonce] })
+    expect(onChainPublish).toBe(hashTypedData({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, operator, nonce) }))
+    const otherOperator = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'publishDigest', args: [{ ...params, agentSig: '0x' }, devnet.account(OTHER).address, nonce] })
+    expect(otherOperator).not.toBe(onChainPublish)
+    const onChainAttest = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'attestDigest', args: [params.certHash, params.attestations[0]!] })
+    expect(onChainAttest).toBe(hashTypedData({ domain, types: ccpTypes, primaryType: 'Attest', message: { certHash: params.certHash, ...params.attestations[0]! } }))
   })
 
   it('publishes a C1 certificate: record, event, nonces, isValid, getActiveCertificate, verify', async () => {
@@ -76,7 +95,7 @@ describe('CCPRegistry.publish on anvil', () => {
       const params = await paramsFor(devnet, { label: 'wrong-signer', agent, certificateClass: 1, days: 10 })
       const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
       const nonce = await getNonce(client(), registry(), devnet.account(OPERATOR).address)
-      const strangerSig = await signPublish(devnet.account(OTHER), { chainId: devnet.connection.chainId, registry: registry(), message: publishMessage(params, nonce) })
+      const strangerSig = await signPublish(devnet.account(OTHER), { chainId: devnet.connection.chainId, registry: registry(), message: publishMessage(params, devnet.account(OPERATOR).address, nonce) })
       const error = await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, operatorSig: strangerSig }), 'InvalidOperatorSignature')
       expect(error.revertArgs).toEqual([devnet.account(OTHER).address, devnet.account(OPERATOR).address])
     })
@@ -86,7 +105,7 @@ describe('CCPRegistry.publish on anvil', () => {
       const params = await paramsFor(devnet, { label: 'other-chain', agent, certificateClass: 1, days: 10 })
       const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
       const nonce = await getNonce(client(), registry(), devnet.account(OPERATOR).address)
-      const otherChainSig = await signPublish(devnet.account(OPERATOR), { chainId: 1, registry: registry(), message: publishMessage(params, nonce) })
+      const otherChainSig = await signPublish(devnet.account(OPERATOR), { chainId: 1, registry: registry(), message: publishMessage(params, devnet.account(OPERATOR).address, nonce) })
       await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, operatorSig: otherChainSig }), 'InvalidOperatorSignature')
     })
 
@@ -95,7 +114,7 @@ describe('CCPRegistry.publish on anvil', () => {
       const params = await paramsFor(devnet, { label: 'other-contract', agent, certificateClass: 1, days: 10 })
       const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
       const nonce = await getNonce(client(), registry(), devnet.account(OPERATOR).address)
-      const otherContractSig = await signPublish(devnet.account(OPERATOR), { chainId: devnet.connection.chainId, registry: devnet.contracts.staking, message: publishMessage(params, nonce) })
+      const otherContractSig = await signPublish(devnet.account(OPERATOR), { chainId: devnet.connection.chainId, registry: devnet.contracts.staking, message: publishMessage(params, devnet.account(OPERATOR).address, nonce) })
       await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, operatorSig: otherContractSig }), 'InvalidOperatorSignature')
     })
 
@@ -137,6 +156,26 @@ describe('CCPRegistry.publish on anvil', () => {
       const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent: fixedAccount('impostor'), attestorSigs: [] })
       const error = await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), signed), 'InvalidAgentSignature')
       expect(error.revertArgs).toEqual([fixedAccount('impostor').address, agent.address])
+    })
+
+    it("refuses a front-run: another operator resending the params and the agent's signature with its own operator signature", async () => {
+      const agent = fixedAccount('front-run-agent')
+      const params = await paramsFor(devnet, { label: 'front-run', agent, certificateClass: 1, days: 10 })
+      // the real operator's pending publish, as seen in the mempool
+      const pending = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
+      // the attacker copies params + agentSig and signs Publish itself, at its own nonce, naming itself as operator
+      const attacker = devnet.account(OTHER)
+      const attackerNonce = await getNonce(client(), registry(), attacker.address)
+      const attackerSig = await signPublish(attacker, { chainId: devnet.connection.chainId, registry: registry(), message: publishMessage(params, attacker.address, attackerNonce) })
+      const error = await expectRevert(submitPublish(devnet.wallet(OTHER), client(), registry(), { params: pending.params, operatorSig: attackerSig, attestorSigs: [] }), 'InvalidAgentSignature')
+      // the agent signed a struct naming OPERATOR, so under the attacker as operator it recovers to someone else
+      expect(error.revertArgs[1]).toBe(agent.address)
+      expect(error.revertArgs[0]).not.toBe(agent.address)
+      expect(await getCertificateRecord(client(), registry(), params.certHash)).toBeNull()
+      expect(await getNonce(client(), registry(), attacker.address)).toBe(attackerNonce)
+      // the real operator's publish still goes through, and the record names it
+      await submitPublish(devnet.wallet(OPERATOR), client(), registry(), pending)
+      expect((await getCertificateRecord(client(), registry(), params.certHash))?.operator).toBe(devnet.account(OPERATOR).address)
     })
   })
 
@@ -206,6 +245,19 @@ describe('CCPRegistry.publish on anvil', () => {
       await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: zero, attestorSigs: [] }), 'AttestationCountMismatch')
     })
 
+    it("refuses an auditor's Attest signature reused for another certHash, even with a stake locked for it", async () => {
+      const agent = fixedAccount('reuse-agent')
+      const specs = [{ auditor: AUDITOR_B, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_000n }]
+      const first = await paramsFor(devnet, { label: 'reuse-1', agent, certificateClass: 2, days: 30, attestations: specs })
+      const firstSigs = await attest(devnet, first, specs)
+      const second = await paramsFor(devnet, { label: 'reuse-2', agent, certificateClass: 2, days: 30, attestations: specs })
+      await stakeAuditor(devnet.wallet(AUDITOR_B), client(), devnet.contracts.staking, second.certHash, 1_000n)
+      const error = await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: second, attestorSigs: firstSigs }), 'InvalidAttestorSignature')
+      expect(error.revertArgs[1]).toBe(devnet.account(AUDITOR_B).address)
+      await signAndPublish(devnet, { operator: OPERATOR, agent, params: first, attestorSigs: firstSigs })
+      expect((await getCertificateRecord(client(), registry(), first.certHash))?.auditors).toEqual([devnet.account(AUDITOR_B).address])
+    })
+
     it('publishes C2 with a staked auditor and records the attestors', async () => {
       const agent = fixedAccount('c2-ok')
       const specs = [
@@ -239,7 +291,7 @@ describe('CCPRegistry.publish on anvil', () => {
     const agent = fixedAccount('uri-agent')
     const params = await paramsFor(devnet, { label: 'uri', agent, certificateClass: 1, days: 10 })
     const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
-    expect(publishMessage(params, 0n).uriHash).toBe(publishUriHash(params.ipfsUri))
+    expect(publishMessage(params, devnet.account(OPERATOR).address, 0n).uriHash).toBe(publishUriHash(params.ipfsUri))
     await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, params: { ...signed.params, ipfsUri: 'ipfs://bafkreiswapped' } }), 'InvalidOperatorSignature')
   })
 

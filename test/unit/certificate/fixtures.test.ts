@@ -20,7 +20,7 @@ describe('fixtures/scripts/certificates.ts', () => {
     const list = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).sort()
     const committed = list(certificatesDir.replace(/\/$/, ''))
     expect(list(out)).toEqual(committed)
-    expect(committed.length).toBe(22)
+    expect(committed.length).toBe(24)
     for (const file of committed) expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(certificatesDir, file), 'utf8'))
   })
 })

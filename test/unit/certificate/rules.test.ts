@@ -25,6 +25,8 @@ const expected: Record<string, { code: string; path: string; with?: { code: stri
   'attestation-required': { code: 'ATTESTATION_REQUIRED', path: '$.attestations', with: [classCap()] },
   'composition-analysis-required': { code: 'COMPOSITION_ANALYSIS_REQUIRED', path: '$.attestations', with: [classCap()] },
   'auditor-not-staked': { code: 'AUDITOR_NOT_STAKED', path: '$.attestations[1].stake_amount' },
+  'auditor-duplicate': { code: 'AUDITOR_DUPLICATE', path: '$.attestations[1].auditor_id' },
+  'auditor-not-independent': { code: 'AUDITOR_NOT_INDEPENDENT', path: '$.attestations[1].auditor_id' },
   'containment-bound-mismatch': { code: 'CONTAINMENT_BOUND_MISMATCH', path: '$.derived_metrics.containment_bound' },
   'layer-count-mismatch': { code: 'LAYER_COUNT_MISMATCH', path: '$.derived_metrics.agent_independent_layer_count' },
   'class-not-supported-by-rules': {
@@ -173,13 +175,94 @@ describe('addresses', () => {
     expect(errors).toEqual([{ code: 'ADDRESS_INVALID', path: '$.reserve.contract_address', message: 'not a valid EVM address: the zero address is not an account' }])
   })
 
-  it('an invalid stake contract is AUDITOR_NOT_STAKED, not ADDRESS_INVALID', () => {
+  it('an invalid stake contract is ADDRESS_INVALID (issue 2: contract addresses), and the auditor is not staked', () => {
     const cert = loadFixture('valid-c2.json')
     cert.attestations[0].stake_contract = 'staking.eth'
     const errors = validateCertificate(cert, fixtureOptions).errors.map(({ code, path }) => ({ code, path }))
     expect(errors).toEqual([
+      { code: 'ADDRESS_INVALID', path: '$.attestations[0].stake_contract' },
       { code: 'AUDITOR_NOT_STAKED', path: '$.attestations[0].stake_contract' },
       { code: 'CLASS_NOT_SUPPORTED_BY_RULES', path: '$.derived_metrics.certificate_class' },
     ])
+  })
+})
+
+describe('attestations the registry would refuse do not raise the class (review fixes)', () => {
+  const pairs = (cert: unknown) => validateCertificate(cert, fixtureOptions).errors.map(({ code, path }) => ({ code, path }))
+
+  it("a C2 whose only attestation is the operator's own is not C2: ATTESTATION_REQUIRED, AUDITOR_NOT_INDEPENDENT, class capped at C1 (the registry refuses AuditorNotIndependent)", () => {
+    const cert = loadFixture('valid-c2.json')
+    cert.attestations[0].auditor_id = cert.identity.operator_id
+    const result = validateCertificate(cert, fixtureOptions)
+    expect(pairs(cert)).toEqual([
+      { code: 'ATTESTATION_REQUIRED', path: '$.attestations' },
+      { code: 'AUDITOR_NOT_INDEPENDENT', path: '$.attestations[0].auditor_id' },
+      { code: 'CLASS_NOT_SUPPORTED_BY_RULES', path: '$.derived_metrics.certificate_class' },
+    ])
+    expect(result.errors[0]!.message).toMatch(/other than the operator and the agent/)
+    expect(result.derived?.certificate_class).toBe('C1')
+  })
+
+  it("an agent attesting its own containment does not count either (auditor id compared case-insensitively)", () => {
+    const cert = loadFixture('valid-c2.json')
+    cert.attestations[0].auditor_id = cert.identity.agent_id.toLowerCase()
+    expect(pairs(cert)).toContainEqual({ code: 'ATTESTATION_REQUIRED', path: '$.attestations' })
+    expect(validateCertificate(cert, fixtureOptions).derived?.certificate_class).toBe('C1')
+  })
+
+  it("a C3 whose composition analysis is the operator's own: COMPOSITION_ANALYSIS_REQUIRED, class capped at C2", () => {
+    const cert = loadFixture('valid-c3.json')
+    const composition = cert.attestations.findIndex((a: { scope: string }) => ['COMPOSITION_ANALYSIS', 'FULL_STACK_VERIFICATION'].includes(a.scope))
+    for (const [i, a] of cert.attestations.entries()) if (i !== composition && ['COMPOSITION_ANALYSIS', 'FULL_STACK_VERIFICATION'].includes(a.scope)) a.scope = 'SMART_CONTRACT_VERIFICATION'
+    cert.attestations[composition].auditor_id = cert.identity.operator_id
+    const codes = pairs(cert)
+    expect(codes).toContainEqual({ code: 'COMPOSITION_ANALYSIS_REQUIRED', path: '$.attestations' })
+    expect(codes).toContainEqual({ code: 'CLASS_NOT_SUPPORTED_BY_RULES', path: '$.derived_metrics.certificate_class' })
+    expect(validateCertificate(cert, fixtureOptions).derived?.certificate_class).toBe('C2')
+  })
+})
+
+describe('auditors the registry refuses, even next to an independent attestation (core/contract agreement)', () => {
+  const pairs = (cert: unknown) => validateCertificate(cert, fixtureOptions).errors.map(({ code, path }) => ({ code, path }))
+  const copyOf = (a: Record<string, unknown>, changes: Record<string, unknown>) => ({ ...a, ...changes })
+
+  it('AUDITOR_DUPLICATE names every repeat (not the first), comparing auditor ids case-insensitively', () => {
+    const cert = loadFixture('valid-c2.json')
+    const first = cert.attestations[0]
+    cert.attestations.push(copyOf(first, { auditor_id: first.auditor_id.toLowerCase(), scope: 'COMPOSITION_ANALYSIS' }))
+    cert.attestations.push(copyOf(first, { scope: 'FULL_STACK_VERIFICATION' }))
+    const result = validateCertificate(cert, fixtureOptions)
+    expect(pairs(cert)).toEqual([
+      { code: 'AUDITOR_DUPLICATE', path: '$.attestations[1].auditor_id' },
+      { code: 'AUDITOR_DUPLICATE', path: '$.attestations[2].auditor_id' },
+    ])
+    expect(result.errors[0]!.message).toContain('$.attestations[0]')
+    expect(result.valid).toBe(false)
+  })
+
+  it('distinct auditors are not duplicates', () => {
+    expect(pairs(loadFixture('valid-c3.json'))).toEqual([])
+  })
+
+  it("AUDITOR_NOT_INDEPENDENT for an attestation by the agent, next to an independent one that keeps the class", () => {
+    const cert = loadFixture('valid-c2.json')
+    cert.attestations.push(copyOf(cert.attestations[0], { auditor_id: cert.identity.agent_id }))
+    const result = validateCertificate(cert, fixtureOptions)
+    expect(pairs(cert)).toEqual([{ code: 'AUDITOR_NOT_INDEPENDENT', path: '$.attestations[1].auditor_id' }])
+    expect(result.errors[0]!.message).toMatch(/is the certificate's agent/)
+    expect(result.derived?.certificate_class).toBe('C2')
+  })
+
+  it('AUDITOR_NOT_INDEPENDENT for the operator, named as such; an operator that attests twice is also a duplicate', () => {
+    const cert = loadFixture('valid-c2.json')
+    const operator = cert.identity.operator_id
+    cert.attestations.push(copyOf(cert.attestations[0], { auditor_id: operator }), copyOf(cert.attestations[0], { auditor_id: operator.toLowerCase(), scope: 'COMPOSITION_ANALYSIS' }))
+    const result = validateCertificate(cert, fixtureOptions)
+    expect(pairs(cert)).toEqual([
+      { code: 'AUDITOR_DUPLICATE', path: '$.attestations[2].auditor_id' },
+      { code: 'AUDITOR_NOT_INDEPENDENT', path: '$.attestations[1].auditor_id' },
+      { code: 'AUDITOR_NOT_INDEPENDENT', path: '$.attestations[2].auditor_id' },
+    ])
+    expect(result.errors.find((e) => e.code === 'AUDITOR_NOT_INDEPENDENT')!.message).toMatch(/is the certificate's operator/)
   })
 })
