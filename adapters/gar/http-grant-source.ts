@@ -1,0 +1,47 @@
+import { BridgeError } from '../../src/errors.ts'
+import type { GrantSource, Hex } from '../../src/ports.ts'
+import { grantEnvelopesOf } from './file-grant-source.ts'
+
+export type HttpGrantSourceOptions = {
+  /** per-request time limit in milliseconds (default 10 000) */
+  timeoutMs?: number
+  /** fetch implementation (default the global one) */
+  fetch?: typeof fetch
+}
+
+/**
+ * GAR over HTTP: `GET {garUrl}/api/v1/agreements?agent_service_pub_key=<hex>` answering `{ "agreements": [envelope, ...] }`.
+ * An unreachable service or a non-2xx answer is an `io` error (exit 2); a malformed answer names the URL and JSON path.
+ * @example const grants = await httpGrantSource('http://127.0.0.1:8080').agreements('0x8f3c…')
+ */
+export function httpGrantSource(garUrl: string, options: HttpGrantSourceOptions = {}): GrantSource {
+  const base = garUrl.replace(/\/+$/, '')
+  const doFetch = options.fetch ?? fetch
+  return {
+    description: `GAR ${base}`,
+    async agreements(agentServicePublicKey: Hex) {
+      const key = agentServicePublicKey.replace(/^0x/, '').toLowerCase()
+      const url = `${base}/api/v1/agreements?agent_service_pub_key=${encodeURIComponent(key)}`
+      let response: Response
+      try {
+        response = await doFetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) })
+      } catch (cause) {
+        throw new BridgeError('GAR_UNREACHABLE', `cannot reach GAR at ${base}`, { kind: 'io', cause, details: (cause as Error).message })
+      }
+      const text = await response.text()
+      if (!response.ok) {
+        throw new BridgeError('GAR_HTTP_ERROR', `GAR answered HTTP ${response.status} for ${url}`, { kind: 'io', details: text.slice(0, 200) })
+      }
+      let body: unknown
+      try {
+        body = JSON.parse(text)
+      } catch (cause) {
+        throw new BridgeError('GAR_BAD_RESPONSE', `GAR answer is not JSON`, { file: url, cause, details: (cause as Error).message })
+      }
+      if (body === null || typeof body !== 'object' || !Array.isArray((body as { agreements?: unknown }).agreements)) {
+        throw new BridgeError('GAR_BAD_RESPONSE', 'expected {"agreements": [...]} from GAR', { file: url, path: '$.agreements' })
+      }
+      return grantEnvelopesOf(body, url)
+    },
+  }
+}

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { certificateCid, parseCertificateUri } from '../../src/certificate/hash.ts'
+import { BridgeError } from '../../src/errors.ts'
+import type { ContentStore } from '../../src/ports.ts'
+import { writeFileAtomic } from './atomic-file.ts'
+
+/**
+ * The embedded content store: a local folder of files named by their CIDv1 (raw codec, sha2-256),
+ * written atomically. `get` returns the bytes as stored; callers re-hash them.
+ * @example const store = localContentStore('./store'); const { uri } = await store.put(bytes)
+ */
+export function localContentStore(folder: string): ContentStore {
+  const root = resolve(folder)
+  return {
+    description: `local folder ${folder}`,
+    async put(bytes) {
+      const cid = await rawCid(bytes)
+      const file = join(root, cid)
+      const existing = await readIfPresent(file)
+      if (!existing || !sameBytes(existing, bytes)) {
+        try {
+          await writeFileAtomic(file, bytes)
+        } catch (cause) {
+          throw new BridgeError('STORE_WRITE_FAILED', `cannot write ${file}`, { kind: 'io', file, cause, details: (cause as Error).message })
+        }
+      }
+      return { uri: `ipfs://${cid}`, cid }
+    },
+    async get(uri) {
+      const cid = cidOfUri(uri)
+      return readIfPresent(join(root, cid))
+    },
+  }
+}
+
+/**
+ * The CIDv1 (raw codec, sha2-256) of bytes: the `ipfs://` name DESIGN.md gives every stored document (the core's rule).
+ * @example await rawCid(bytes) // 'bafkrei…'
+ */
+export async function rawCid(bytes: Uint8Array): Promise<string> {
+  return certificateCid(bytes)
+}
+
+/**
+ * The CID of an `ipfs://<cid>` URI, checked to be a well-formed CID (an input error otherwise).
+ * @example cidOfUri('ipfs://bafkrei…') // 'bafkrei…'
+ */
+export function cidOfUri(uri: string): string {
+  return parseCertificateUri(uri).cid
+}
+
+async function readIfPresent(file: string): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await readFile(file))
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new BridgeError('STORE_READ_FAILED', `cannot read ${file}`, { kind: 'io', file, cause, details: (cause as Error).message })
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0
+}

@@ -1,0 +1,9 @@
+/**
+ * The use cases of the bridge, written against src/ports.ts only (one file each under src/bridge/ and src/verify/).
+ * @example import { certify, publish, verifyAgent, revoke, watchOnce } from './bridge.ts'
+ */
+export { certify, type CertifyInput, type CertifyResult, type Refusal, type TrailInput, type CertifiedTrailReport, type ConsentSummary, TRAIL_SCOPE } from './bridge/certify.ts'
+export { publish, parseCertificate, type PublishInput, type PublishResult, type PublishState } from './bridge/publish.ts'
+export { revoke } from './bridge/revoke.ts'
+export { watchOnce, type WatchEvent, type WatchPorts } from './bridge/watch.ts'
+export { verifyAgent, type VerifyAgentResult } from './verify/verify-agent.ts'
