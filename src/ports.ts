@@ -47,14 +47,17 @@ export interface TypedDataSigner {
   signTypedData(parameters: { domain: any; types: any; primaryType: string; message: any }): Promise<Hex>
 }
 
+/** `ICCPRegistry.Status` by name. */
 export type RegistryStatus = 'ACTIVE' | 'REVOKED' | 'EXPIRED' | 'CHALLENGED'
+/** `ICCPRegistry.CertificateClass` by name (`NONE` is the enum's zero value; the registry never stores it). */
+export type RegistryClass = 'NONE' | 'C1' | 'C2' | 'C3'
 
-/** A certificate as the registry holds it (seed 003 `CertificateRecord`). */
+/** A certificate as the registry holds it (seed 003 `CertificateRecord`); `status` is the effective one (`statusOf`). */
 export type RegistryRecord = {
   certHash: Hex
   operator: Address
   agent: Address
-  certificateClass: number
+  certificateClass: RegistryClass
   issuedAt: number
   expiresAt: number
   status: RegistryStatus

@@ -122,8 +122,7 @@ function anchorMismatches(cert: Certificate, record: RegistryRecord): Reason[] {
   if (Date.parse(cert.validity.issued_at) !== record.issuedAt * 1000) mismatch('validity.issued_at', cert.validity.issued_at, iso(record.issuedAt))
   if (Date.parse(cert.validity.expires_at) !== record.expiresAt * 1000) mismatch('validity.expires_at', cert.validity.expires_at, iso(record.expiresAt))
   if (cert.derived_metrics.containment_bound !== record.containmentBound.toString()) mismatch('containment_bound', cert.derived_metrics.containment_bound, record.containmentBound)
-  const klass = ['NONE', 'C1', 'C2', 'C3'][record.certificateClass]
-  if (cert.derived_metrics.certificate_class !== klass) mismatch('certificate_class', cert.derived_metrics.certificate_class, klass)
+  if (cert.derived_metrics.certificate_class !== record.certificateClass) mismatch('certificate_class', cert.derived_metrics.certificate_class, record.certificateClass)
   if (!sameAddress(cert.reserve.contract_address, record.reserveVault)) mismatch('reserve vault (reserve.contract_address)', cert.reserve.contract_address, record.reserveVault)
   const limit = boundSpendingLimitContract(cert)
   if (!sameAddress(limit?.text ?? zeroAddress, record.spendingLimit)) {

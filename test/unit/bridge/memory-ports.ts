@@ -93,7 +93,7 @@ export function memoryRegistry(chainId = 31337, address: Address = '0x5FbDB23156
       certHash: request.certHash,
       operator: getAddress(request.operator.address),
       agent: params.agent,
-      certificateClass: params.certificateClass,
+      certificateClass: cert.derived_metrics.certificate_class,
       issuedAt: params.issuedAt,
       expiresAt: params.expiresAt,
       status: 'ACTIVE',

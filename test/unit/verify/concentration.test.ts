@@ -9,7 +9,7 @@ const RESERVE = '0x0000000000000000000000000000000000000022'
 const ZERO = '0x0000000000000000000000000000000000000000'
 
 function record(i: number, auditors: string[], spendingLimit = ZERO, reserveVault = ZERO): RegistryRecord {
-  return { certHash: `0x${String(i).padStart(64, '0')}`, operator: A, agent: A, certificateClass: 2, issuedAt: 0, expiresAt: 1, status: 'ACTIVE', containmentBound: 1n, reserveVault: reserveVault as `0x${string}`, spendingLimit: spendingLimit as `0x${string}`, ipfsUri: 'ipfs://x', auditors: auditors as `0x${string}`[] }
+  return { certHash: `0x${String(i).padStart(64, '0')}`, operator: A, agent: A, certificateClass: 'C2', issuedAt: 0, expiresAt: 1, status: 'ACTIVE', containmentBound: 1n, reserveVault: reserveVault as `0x${string}`, spendingLimit: spendingLimit as `0x${string}`, ipfsUri: 'ipfs://x', auditors: auditors as `0x${string}`[] }
 }
 
 describe('concentration', () => {

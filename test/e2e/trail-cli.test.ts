@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../support/cli.ts'
+import { hasShared, sharedFile, sharedSkipReason } from '../support/shared.ts'
+
+const NOW = ['--now', '2026-07-15T00:00:00Z']
+const f = (name: string) => `fixtures/evidence/${name}`
+const AUDIT = ['--grants', f('grants'), '--keys', f('keys.json'), ...NOW]
+
+describe.skipIf(!hasShared)(`trail verify on the real DDC vectors ${hasShared ? '' : sharedSkipReason}`, () => {
+  it('verifies 3 records and 16 signatures of the ChallengeResponse, and the signed node answer, in workers too', async () => {
+    const files = [sharedFile('conformance', 'ddc', 'challenge_response.pb'), sharedFile('conformance', 'ddc', 'activity_buckets_signed_resp.json')]
+    for (const workers of ['0', '2']) {
+      const r = await runCli(['trail', 'verify', files[0]!, '--json', '--workers', workers])
+      expect(r.code).toBe(0)
+      expect(r.json()).toMatchObject({ records: 3, signatures: 16, validSignatures: 16, valid: 3, invalid: [], findings: [], ok: true })
+    }
+    const both = await runCli(['trail', 'verify', ...files])
+    expect(both.code).toBe(0)
+    expect(both.stdout).toMatch(/records +4 \(4 valid, 0 invalid\)/)
+    expect(both.stdout).toMatch(/signatures +17 \(17 valid\)/)
+  })
+})
+
+describe('ccp-bridge trail verify', () => {
+  it('audits the generated trail with grants and keys (JSON Lines and a bundle give the same report)', async () => {
+    const r = await runCli(['trail', 'verify', f('trail.jsonl'), ...AUDIT, '--json'])
+    expect(r.code).toBe(0)
+    const report = r.json()
+    expect(report).toMatchObject({ records: 6, signatures: 18, valid: 6, invalid: [], findings: [], outOfScope: 0, attested: 6, audited: true, keysChecked: true, ok: true })
+    const bundle = await runCli(['trail', 'verify', f('trail-bundle.json'), ...AUDIT, '--json'])
+    expect(bundle.json()).toEqual(report)
+    const human = await runCli(['trail', 'verify', f('trail.jsonl'), ...AUDIT])
+    expect(human.stdout).toMatch(/round +dragon-1 era 412: 4\/5 agree \(need 4\) → PASS/)
+    expect(human.stdout).toMatch(/result +OK/)
+  })
+
+  it('verifies generated DDC protobuf files (ChallengeResponse and a bare PUT record) in-process and in workers alike', async () => {
+    const a = await runCli(['trail', 'verify', f('ddc/challenge-response.pb'), f('ddc/put-record.pb'), '--json', '--workers', '0'])
+    const b = await runCli(['trail', 'verify', f('ddc/challenge-response.pb'), f('ddc/put-record.pb'), '--json', '--workers', '2'])
+    expect(a.code).toBe(1) // the bare PUT record repeats the first record of the ChallengeResponse
+    expect(a.json()).toMatchObject({ records: 4, valid: 3, findings: [expect.objectContaining({ code: 'DUPLICATE_RECORD' })] })
+    expect(b.json()).toEqual(a.json())
+    const alone = await runCli(['trail', 'verify', f('ddc/challenge-response.pb'), '--json'])
+    expect(alone.code).toBe(0)
+    expect(alone.json()).toMatchObject({ records: 3, signatures: 13, valid: 3 })
+  })
+
+  it('exits 1 listing the record and reason for records that are checked and bad', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['cases/trail-bad-signature.jsonl', 'dac-0002', /signatures\[1\] \(orchestrator\): ed25519 signature does not verify/],
+      ['cases/trail-missing-role.jsonl', 'dac-0001', /missing the agent-runtime signature/],
+      ['cases/trail-wrong-lengths.jsonl', 'dac-0001', /signatures\[2\] \(agent-runtime\): signature is 19 bytes, expected 64/],
+      ['cases/trail-unknown-algorithm.jsonl', 'dac-0001', /unknown signature algorithm "ecdsa"/],
+      ['cases/trail-rogue-orchestrator.jsonl', 'dac-0010', /orchestrator signer is not the key registered/],
+    ]
+    const results = await Promise.all(cases.map(([file]) => runCli(['trail', 'verify', f(file), ...AUDIT, '--json'])))
+    results.forEach((r, i) => {
+      const [file, recordId, reason] = cases[i]!
+      expect(r.code, file).toBe(1)
+      const invalid = r.json().invalid
+      expect(invalid, file).toHaveLength(1)
+      expect(invalid[0], file).toMatchObject({ recordId, file: f(file) })
+      expect(invalid[0].reason, file).toMatch(reason)
+    })
+    const scope = await runCli(['trail', 'verify', f('cases/trail-out-of-scope.jsonl'), ...AUDIT, '--json'])
+    expect(scope.code).toBe(1)
+    expect(scope.json()).toMatchObject({ outOfScope: 1, findings: [{ code: 'NO_COVERING_GRANT', recordId: 'dac-0007' }] })
+    const unaudited = await runCli(['trail', 'verify', f('cases/trail-out-of-scope.jsonl'), ...NOW, '--json'])
+    expect(unaudited.code).toBe(0)
+    const round = await runCli(['trail', 'verify', f('cases/trail-round-fails.jsonl'), ...AUDIT])
+    expect(round.code).toBe(1)
+    expect(round.stdout).toMatch(/3\/5 agree \(need 4\) → FAIL/)
+  })
+
+  it('exits 2 naming the file, item and field or byte offset for malformed input', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['cases/truncated.pb', /truncated\.pb \(byte \d+\): field 1 declares \d+ bytes but the file ends after \d+ \(truncated\)/],
+      ['cases/garbage.pb', /garbage\.pb \(byte 7\): invalid field number 0/],
+      ['cases/trail-bad-base64.jsonl', /trail-bad-base64\.jsonl at line 2 \$\.payload: expected base64 text/],
+      ['cases/trail-bad-hex.jsonl', /trail-bad-hex\.jsonl at line 2 \$\.signatures\[0\]\.value: expected hex bytes/],
+      ['cases/trail-payload-not-json.jsonl', /at line 1 \$\.payload: SCP record payload \(base64url-decoded\) is not UTF-8 JSON/],
+      ['cases/trail-wrong-network.jsonl', /at line 1 \$\.signatures\[1\]\.signer: SS58 address of network prefix 0, expected Cere's prefix 54/],
+      ['cases/trail-not-json.jsonl', /trail-not-json\.jsonl: line 2: not valid JSON/],
+    ]
+    const runs = cases.map(([file], i) => runCli(['trail', 'verify', f(file), ...NOW, '--workers', i < 2 || i === 3 ? '2' : '0']))
+    const results = await Promise.all(runs)
+    results.forEach((r, i) => {
+      const [file, message] = cases[i]!
+      expect(r.code, file).toBe(2)
+      expect(r.stderr, file).toMatch(message)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    })
+    const json = await runCli(['trail', 'verify', f('cases/truncated.pb'), '--json'])
+    expect(json.json().error).toMatchObject({ code: 'PROTOBUF_MALFORMED', file: f('cases/truncated.pb') })
+    expect(json.json().error.offset).toBeTypeOf('number')
+    const bad = await runCli(['trail', 'verify', f('trail.jsonl'), '--keys', f('grants/calendar.json')])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/calendar\.json at \$\.agents: keys file/)
+  })
+})
