@@ -1,5 +1,8 @@
 import { auditorStakingAbi } from './artifacts/AuditorStaking.ts'
 import { ccpRegistryAbi } from './artifacts/CCPRegistry.ts'
+import type { RegistryClass, RegistryStatus } from '../../src/ports.ts'
+
+export type { RegistryClass, RegistryStatus }
 
 /**
  * The registry and staking ABIs under readable names, and the on-chain enums as TypeScript values.
@@ -9,11 +12,9 @@ export const registryAbi = ccpRegistryAbi
 export const stakingAbi = auditorStakingAbi
 
 /** `ICCPRegistry.Status` in declaration order. */
-export const STATUS_NAMES = ['ACTIVE', 'REVOKED', 'EXPIRED', 'CHALLENGED'] as const
-export type RegistryStatus = (typeof STATUS_NAMES)[number]
+export const STATUS_NAMES = ['ACTIVE', 'REVOKED', 'EXPIRED', 'CHALLENGED'] as const satisfies readonly RegistryStatus[]
 /** `ICCPRegistry.CertificateClass` in declaration order. */
-export const CLASS_NAMES = ['NONE', 'C1', 'C2', 'C3'] as const
-export type RegistryClass = (typeof CLASS_NAMES)[number]
+export const CLASS_NAMES = ['NONE', 'C1', 'C2', 'C3'] as const satisfies readonly RegistryClass[]
 
 /** The status name of an on-chain enum value. @example statusName(1) // 'REVOKED' */
 export function statusName(value: number): RegistryStatus {

@@ -5,7 +5,7 @@ import { parseCommandArgs, parseNow } from '../args.ts'
 import { addressOption, localStores, readConfig, readKeys, readTrail } from '../bridge-context.ts'
 import { loadKey } from '../keys.ts'
 import { printJson } from '../output.ts'
-import { keySigner } from '../registry-port.ts'
+import { keySigner } from '../../evm/registry-port.ts'
 import { fileGrantSource } from '../../gar/file-grant-source.ts'
 import { httpGrantSource } from '../../gar/http-grant-source.ts'
 

@@ -15,7 +15,7 @@ import { jsonStateStore } from '../../store/json-state-store.ts'
 import { localContentStore } from '../../store/local-content-store.ts'
 import { parseCommandArgs } from '../args.ts'
 import { readConfig, readKeys, readPolicy, readTrail } from '../bridge-context.ts'
-import { evmRegistry, keySigner } from '../registry-port.ts'
+import { evmRegistry, keySigner } from '../../evm/registry-port.ts'
 
 /**
  * `ccp-bridge demo` (what `npm start` runs): the whole story on embedded defaults — anvil started and stopped,

@@ -6,7 +6,7 @@ import { addressOption, localStores, rpcUrl } from '../bridge-context.ts'
 import { readInputBytes } from '../input.ts'
 import { loadKey } from '../keys.ts'
 import { printJson } from '../output.ts'
-import { evmRegistry, keySigner } from '../registry-port.ts'
+import { evmRegistry, keySigner } from '../../evm/registry-port.ts'
 import { ddcContentStore } from '../../ddc/ddc-content-store.ts'
 
 const HELP = `ccp-bridge publish <cert.json> --rpc URL --registry ADDR --operator-key K --agent-key K [--auditor-key K]

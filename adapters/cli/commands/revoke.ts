@@ -5,7 +5,7 @@ import { parseCommandArgs, requirePositional } from '../args.ts'
 import { addressOption, rpcUrl } from '../bridge-context.ts'
 import { loadKey } from '../keys.ts'
 import { printJson } from '../output.ts'
-import { evmRegistry, keySigner } from '../registry-port.ts'
+import { evmRegistry, keySigner } from '../../evm/registry-port.ts'
 
 /** `ccp-bridge revoke <certHash> --rpc URL --registry ADDR --operator-key K [--json]`: the operator revokes a certificate. */
 export async function run(args: string[]): Promise<number> {

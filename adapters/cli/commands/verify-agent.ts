@@ -4,7 +4,7 @@ import { parseCommandArgs, parseInteger, parseNow, requirePositional } from '../
 import { addressOption, localStores, readPolicy } from '../bridge-context.ts'
 import { rpcUrl } from '../bridge-context.ts'
 import { printJson } from '../output.ts'
-import { evmRegistry } from '../registry-port.ts'
+import { evmRegistry } from '../../evm/registry-port.ts'
 
 const HELP = `ccp-bridge verify-agent <agentAddress> --rpc URL --registry ADDR [--store DIR] [--policy file] [--from-block N] [--now ISO] [--json]
 A counterparty's check (seed 004 stages 9-10): lookup, retrieve, CID, certHash vs chain, rules, signatures, status,

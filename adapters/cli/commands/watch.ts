@@ -5,7 +5,7 @@ import { parseCommandArgs, parseInteger, parseNow } from '../args.ts'
 import { addressOption, localStores, rpcUrl } from '../bridge-context.ts'
 import { loadKey } from '../keys.ts'
 import { jsonReplacer } from '../output.ts'
-import { evmRegistry, keySigner } from '../registry-port.ts'
+import { evmRegistry, keySigner } from '../../evm/registry-port.ts'
 import { fileGrantSource } from '../../gar/file-grant-source.ts'
 import { httpGrantSource } from '../../gar/http-grant-source.ts'
 

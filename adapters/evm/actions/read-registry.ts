@@ -1,25 +1,16 @@
 import { zeroHash, type Address, type Hash } from 'viem'
 import type { RegistryPublicClient } from '../clients.ts'
+import type { RegistryRecord } from '../../../src/ports.ts'
 import { CLASS_NAMES, className, registryAbi, statusName, type RegistryClass, type RegistryStatus } from '../registry-abi.ts'
 import { RegistryRevertError, registryError } from '../registry-errors.ts'
 
-/** A certificate as the registry records it, with names for the enums and the status as of the latest block. */
-export type CertificateRecord = {
-  certHash: Hash
-  operator: Address
-  agent: Address
-  certificateClass: RegistryClass
-  issuedAt: number
-  expiresAt: number
+/**
+ * The port's `RegistryRecord` (enums by name; `status` as of the latest block: a stored ACTIVE past expiresAt reads
+ * EXPIRED) plus the status the registry stored.
+ */
+export type CertificateRecord = RegistryRecord & {
   /** the stored status */
   storedStatus: RegistryStatus
-  /** the status as of the latest block: a stored ACTIVE past expiresAt reads EXPIRED */
-  status: RegistryStatus
-  containmentBound: bigint
-  reserveVault: Address
-  spendingLimit: Address
-  ipfsUri: string
-  auditors: Address[]
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Address, Hash, TransactionReceipt } from 'viem'
+import { BridgeError } from '../../../src/errors.ts'
 import type { RegistryPublicClient, RegistryWalletClient } from '../clients.ts'
 import { registryAbi } from '../registry-abi.ts'
 import { registryError } from '../registry-errors.ts'
@@ -28,7 +29,7 @@ export async function sendRegistryTransaction(
     })
     const hash = await walletClient.writeContract(request)
     const receipt = await publicClient.waitForTransactionReceipt({ hash })
-    if (receipt.status !== 'success') throw new Error(`${action} transaction ${hash} reverted`)
+    if (receipt.status !== 'success') throw new BridgeError('TX_REVERTED', `${action}: transaction ${hash} reverted`, { kind: 'check' })
     return receipt
   } catch (error) {
     throw registryError(error, action)

@@ -1,4 +1,5 @@
 import type { Address, Hash, TransactionReceipt } from 'viem'
+import { BridgeError } from '../../../src/errors.ts'
 import type { RegistryPublicClient, RegistryWalletClient } from '../clients.ts'
 import { stakingAbi } from '../registry-abi.ts'
 import { registryError } from '../registry-errors.ts'
@@ -12,7 +13,7 @@ export async function stakeAuditor(walletClient: RegistryWalletClient, publicCli
     const { request } = await publicClient.simulateContract({ address: staking, abi: stakingAbi, account: walletClient.account, functionName: 'stake', args: [certHash], value: amount })
     const hash = await walletClient.writeContract(request)
     const receipt = await publicClient.waitForTransactionReceipt({ hash })
-    if (receipt.status !== 'success') throw new Error(`stake transaction ${hash} reverted`)
+    if (receipt.status !== 'success') throw new BridgeError('TX_REVERTED', `stake: transaction ${hash} reverted`, { kind: 'check' })
     return receipt
   } catch (error) {
     throw registryError(error, 'stake')

@@ -1,5 +1,6 @@
 import type { Address, Hex, LocalAccount, TransactionReceipt } from 'viem'
 import type { PublishParams, UnsignedPublishParams } from '../../../src/certificate/onchain.ts'
+import type { TypedDataSigner } from '../../../src/ports.ts'
 import { publishMessage } from '../../../src/certificate/onchain.ts'
 import type { RegistryPublicClient, RegistryWalletClient } from '../clients.ts'
 import { getNonce } from './get-nonce.ts'
@@ -17,7 +18,7 @@ export async function signPublishParams(
   walletClient: RegistryWalletClient,
   publicClient: RegistryPublicClient,
   registry: Address,
-  input: { params: UnsignedPublishParams; agent: LocalAccount; attestorSigs: Hex[] },
+  input: { params: UnsignedPublishParams; agent: TypedDataSigner; attestorSigs: Hex[] },
 ): Promise<SignedPublish> {
   const operator = walletClient.account as LocalAccount
   const chainId = publicClient.chain.id
@@ -29,7 +30,8 @@ export async function signPublishParams(
 }
 
 /**
- * Sends `publish(params, operatorSig, attestorSigs)` from the operator's wallet and waits for success.
+ * Sends `publish(params, operatorSig, attestorSigs)` from the operator's wallet and waits for success;
+ * `action` names the step in error messages (`renew` when the publish is a renewal).
  * @example const receipt = await submitPublish(wallet, client, registry, signed)
  */
 export function submitPublish(
@@ -37,6 +39,7 @@ export function submitPublish(
   publicClient: RegistryPublicClient,
   registry: Address,
   signed: SignedPublish,
+  action = 'publish',
 ): Promise<TransactionReceipt> {
-  return sendRegistryTransaction(walletClient, publicClient, registry, { functionName: 'publish', args: [signed.params, signed.operatorSig, signed.attestorSigs] }, 'publish')
+  return sendRegistryTransaction(walletClient, publicClient, registry, { functionName: 'publish', args: [signed.params, signed.operatorSig, signed.attestorSigs] }, action)
 }
