@@ -1,6 +1,6 @@
 import { BridgeError } from '../errors.ts'
 import { base64ToBytes, bytesToHex, hexToBytes, utf8 } from '../crypto/bytes.ts'
-import { publicKeyFromTextLight as publicKeyFromText } from './public-key.ts'
+import { publicKeyFromText } from '../crypto/ss58.ts'
 import { SCP_ROLES, ScpEnvelopeSchema, ScpPayloadSchema, type ScpPayload } from '../schema/evidence-scp.ts'
 import { zodIssues } from '../schema/zod-issues.ts'
 import { normalizeKey } from './keys.ts'
