@@ -1,13 +1,10 @@
-import { createRequire } from 'node:module'
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto'
 import { u8aConcat, u8aToHex, compactToU8a } from '@polkadot/util'
 import { WebSocketServer, type WebSocket } from 'ws'
 
-// The @polkadot/types that @polkadot/api 16.5.6 itself uses (the top-level copy belongs to the DDC SDK).
-const requireFromApi = createRequire(createRequire(import.meta.url).resolve('@polkadot/api'))
-const { TypeRegistry, Metadata } = requireFromApi('@polkadot/types') as typeof import('@polkadot/types')
+import { Metadata, TypeRegistry } from '@polkadot/types'
 type Registry = InstanceType<typeof TypeRegistry>
 
 /** One event in a scenario block: pallet and event name as the metadata names them, data keyed by field name. */
