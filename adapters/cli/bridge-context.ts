@@ -26,26 +26,6 @@ export function localStores(storeDir: string | undefined, stateFile: string | un
   return { store: localContentStore(dir), state: jsonStateStore(stateFile ?? join(dirname(dir), 'state.json')), storeDir: dir }
 }
 
-/**
- * `--rpc`, falling back to $ETH_RPC_URL (as Foundry's cast does).
- * @example rpcUrl(values.rpc) // 'http://127.0.0.1:8545'
- */
-export function rpcUrl(value: string | undefined): string {
-  const url = value ?? process.env.ETH_RPC_URL
-  if (!url) throw new BridgeError('RPC_MISSING', '--rpc is required (or set ETH_RPC_URL)')
-  return url
-}
-
-/**
- * An address option, checked for its 0x + 20-byte form.
- * @example addressOption('registry', values.registry)
- */
-export function addressOption(name: string, value: string | undefined): `0x${string}` {
-  if (value === undefined) throw new BridgeError('BAD_ARGUMENTS', `--${name} is required`)
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new BridgeError('BAD_ARGUMENTS', `--${name} expects a 0x-prefixed 20-byte address, got ${JSON.stringify(value)}`)
-  return value as `0x${string}`
-}
-
 /** Reads a JSON or YAML file and validates it with a schema; failures name the file and the JSON path. */
 async function readStructured<T>(file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: any } }, what: string): Promise<T> {
   const bytes = await readInputBytes(file)

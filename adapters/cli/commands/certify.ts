@@ -2,12 +2,13 @@ import { writeFile } from 'node:fs/promises'
 import { certify } from '../../../src/bridge/certify.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import { parseCommandArgs, parseNow } from '../args.ts'
-import { addressOption, localStores, readConfig, readKeys, readTrail } from '../bridge-context.ts'
+import { localStores, readConfig, readKeys, readTrail } from '../bridge-context.ts'
 import { loadKey } from '../keys.ts'
 import { printJson } from '../output.ts'
 import { keySigner } from '../../evm/registry-port.ts'
 import { fileGrantSource } from '../../gar/file-grant-source.ts'
 import { httpGrantSource } from '../../gar/http-grant-source.ts'
+import { evmAddress, registryAddress } from '../connection.ts'
 
 const HELP = `ccp-bridge certify --grants <path> | --gar <url>  --trail <path>... --keys <file> --config <file>
                   --auditor-key <key> --registry <addr> [--staking <addr>] [--store DIR] [--out file] [--now ISO] [--json]
@@ -43,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
   if (!values.config) throw new BridgeError('BAD_ARGUMENTS', 'certify needs --config <file>')
   const now = parseNow(values.now)
   const config = await readConfig(values.config)
-  const registry = addressOption('registry', values.registry)
+  const registry = registryAddress(values.registry)
   const auditor = keySigner(await loadKey(values['auditor-key'], 'auditor-key'))
   const gar = values.gar ? httpGrantSource(values.gar) : fileGrantSource(values.grants!)
   const grants = await gar.agreements(`0x${config.agent_service_pub_key.replace(/^ed25519:(0x)?/, '')}`)
@@ -55,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
     keys: await readKeys(values.keys),
     now,
     registry: { chainId: config.identity.chain_id, address: registry },
-    ...(values.staking ? { stakeContract: addressOption('staking', values.staking) } : {}),
+    ...(values.staking ? { stakeContract: evmAddress(values.staking, '--staking') } : {}),
     auditor,
     store,
   })

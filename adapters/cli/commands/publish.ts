@@ -2,12 +2,13 @@ import { BridgeError } from '../../../src/errors.ts'
 import { publish } from '../../../src/bridge/publish.ts'
 import type { Hex } from '../../../src/ports.ts'
 import { parseCommandArgs, requirePositional } from '../args.ts'
-import { addressOption, localStores, rpcUrl } from '../bridge-context.ts'
+import { localStores } from '../bridge-context.ts'
 import { readInputBytes } from '../input.ts'
 import { loadKey } from '../keys.ts'
 import { printJson } from '../output.ts'
 import { evmRegistry, keySigner } from '../../evm/registry-port.ts'
 import { ddcContentStore } from '../../ddc/ddc-content-store.ts'
+import { registryAddress, rpcUrl } from '../connection.ts'
 
 const HELP = `ccp-bridge publish <cert.json> --rpc URL --registry ADDR --operator-key K --agent-key K [--auditor-key K]
                   [--store DIR | --ddc-bucket ID --ddc-signer K [--ddc-network devnet|testnet|mainnet]] [--state FILE] [--json]
@@ -49,7 +50,7 @@ export async function runPublish(args: string[], command: 'publish' | 'renew'): 
   const store = values['ddc-bucket']
     ? await ddcContentStore({ bucketId: values['ddc-bucket'], signer: await loadKey(values['ddc-signer'], 'ddc-signer'), network: (values['ddc-network'] ?? 'testnet') as 'devnet' | 'testnet' | 'mainnet' })
     : local.store
-  const registry = await evmRegistry(rpcUrl(values.rpc), addressOption('registry', values.registry))
+  const registry = await evmRegistry(rpcUrl(values.rpc), registryAddress(values.registry))
   const renews = command === 'renew' ? (requireHash(values.replaces, 'replaces') as Hex) : undefined
   const faults = process.env.CCP_BRIDGE_FAULT
   const result = await publish({

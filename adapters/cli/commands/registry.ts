@@ -1,4 +1,4 @@
-import { getAddress, isAddress, type Address, type Hash } from 'viem'
+import type { Hash } from 'viem'
 import { BridgeError } from '../../../src/errors.ts'
 import { connectEvm, walletFor } from '../../evm/clients.ts'
 import { deployContracts } from '../../evm/actions/deploy-contracts.ts'
@@ -6,6 +6,7 @@ import { getActiveCertificate, getCertificateRecord, type CertificateRecord } fr
 import { parseCommandArgs, requirePositional } from '../args.ts'
 import { loadKey } from '../keys.ts'
 import { printJson } from '../output.ts'
+import { evmAddress, registryAddress, rpcUrl } from '../connection.ts'
 
 const HELP = `ccp-bridge registry <deploy|status|active> [options]
 
@@ -46,8 +47,8 @@ export async function run(args: string[]): Promise<number> {
       const key = await loadKey(values.key, 'key')
       const connection = await connectEvm(rpcUrl(values.rpc))
       const contracts = await deployContracts(walletFor(connection, key), connection.publicClient, {
-        ...(values.challenger ? { challenger: address(values.challenger, '--challenger') } : {}),
-        ...(values.slasher ? { slasher: address(values.slasher, '--slasher') } : {}),
+        ...(values.challenger ? { challenger: evmAddress(values.challenger, '--challenger') } : {}),
+        ...(values.slasher ? { slasher: evmAddress(values.slasher, '--slasher') } : {}),
       })
       if (json) printJson(contracts)
       else process.stdout.write(`registry   ${contracts.registry}\nstaking    ${contracts.staking}\nchallenger ${contracts.challenger}\nslasher    ${contracts.slasher}\nchain ${contracts.chainId}, block ${contracts.deployBlock}\n`)
@@ -68,7 +69,7 @@ export async function run(args: string[]): Promise<number> {
       return valid ? 0 : 1
     }
     case 'active': {
-      const agent = address(requirePositional(positionals, 1, 'the agent address'), 'agent')
+      const agent = evmAddress(requirePositional(positionals, 1, 'the agent address'), 'agent')
       const connection = await connectEvm(rpcUrl(values.rpc))
       const registry = registryAddress(values.registry)
       const certHash = await getActiveCertificate(connection.publicClient, registry, agent)
@@ -99,23 +100,6 @@ function describe(record: CertificateRecord): string {
     `  auditors   ${record.auditors.length > 0 ? record.auditors.join(', ') : '(none)'}`,
     '',
   ].join('\n')
-}
-
-function rpcUrl(flag: string | undefined): string {
-  const url = flag ?? process.env.ETH_RPC_URL
-  if (!url) throw new BridgeError('RPC_MISSING', 'no EVM node: pass --rpc URL or set ETH_RPC_URL')
-  return url
-}
-
-function registryAddress(flag: string | undefined): Address {
-  const text = flag ?? process.env.CCP_REGISTRY
-  if (!text) throw new BridgeError('REGISTRY_MISSING', 'no registry: pass --registry ADDR or set CCP_REGISTRY')
-  return address(text, '--registry')
-}
-
-function address(text: string, what: string): Address {
-  if (!isAddress(text)) throw new BridgeError('BAD_ARGUMENTS', `${what} expects an EVM address (0x + 40 hex digits, EIP-55 checksum if mixed case), got ${JSON.stringify(text)}`)
-  return getAddress(text)
 }
 
 function hash(text: string): Hash {

@@ -1,10 +1,10 @@
 import { verifyAgent } from '../../../src/verify/verify-agent.ts'
 import type { RiskPolicy } from '../../../src/schema/policy.ts'
 import { parseCommandArgs, parseInteger, parseNow, requirePositional } from '../args.ts'
-import { addressOption, localStores, readPolicy } from '../bridge-context.ts'
-import { rpcUrl } from '../bridge-context.ts'
+import { localStores, readPolicy } from '../bridge-context.ts'
 import { printJson } from '../output.ts'
 import { evmRegistry } from '../../evm/registry-port.ts'
+import { evmAddress, registryAddress, rpcUrl } from '../connection.ts'
 
 const HELP = `ccp-bridge verify-agent <agentAddress> --rpc URL --registry ADDR [--store DIR] [--policy file] [--from-block N] [--now ISO] [--json]
 A counterparty's check (seed 004 stages 9-10): lookup, retrieve, CID, certHash vs chain, rules, signatures, status,
@@ -28,10 +28,10 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(HELP)
     return 0
   }
-  const agent = addressOption('agent address', requirePositional(positionals, 0, 'the agent address'))
+  const agent = evmAddress(requirePositional(positionals, 0, 'the agent address'), 'the agent address')
   const policy: RiskPolicy = values.policy ? await readPolicy(values.policy) : {}
   const now = parseNow(values.now)
-  const registry = await evmRegistry(rpcUrl(values.rpc), addressOption('registry', values.registry), { fromBlock: BigInt(parseInteger('from-block', values['from-block']) ?? 0) })
+  const registry = await evmRegistry(rpcUrl(values.rpc), registryAddress(values.registry), { fromBlock: BigInt(parseInteger('from-block', values['from-block']) ?? 0) })
   const { store } = localStores(values.store, values.state)
   const result = await verifyAgent({ agent, registry, store, policy, now })
   const code = result.decision === 'accept' ? 0 : result.decision === 'could-not-check' ? 2 : 1

@@ -2,12 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { watchOnce, type WatchEvent } from '../../../src/bridge/watch.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import { parseCommandArgs, parseInteger, parseNow } from '../args.ts'
-import { addressOption, localStores, rpcUrl } from '../bridge-context.ts'
+import { localStores } from '../bridge-context.ts'
 import { loadKey } from '../keys.ts'
 import { jsonReplacer } from '../output.ts'
 import { evmRegistry, keySigner } from '../../evm/registry-port.ts'
 import { fileGrantSource } from '../../gar/file-grant-source.ts'
 import { httpGrantSource } from '../../gar/http-grant-source.ts'
+import { registryAddress, rpcUrl } from '../connection.ts'
 
 const HELP = `ccp-bridge watch --rpc URL --registry ADDR --operator-key K (--gar URL | --grants PATH) [--store DIR] [--state FILE]
                 [--interval SECONDS] [--rounds N] [--warn-days N] [--from-block N] [--now ISO] [--json]
@@ -40,7 +41,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (!values.gar && !values.grants) throw new BridgeError('BAD_ARGUMENTS', 'watch needs --gar <url> or --grants <path>')
   const operator = keySigner(await loadKey(values['operator-key'], 'operator-key'))
-  const registry = await evmRegistry(rpcUrl(values.rpc), addressOption('registry', values.registry), { fromBlock: BigInt(parseInteger('from-block', values['from-block']) ?? 0) })
+  const registry = await evmRegistry(rpcUrl(values.rpc), registryAddress(values.registry), { fromBlock: BigInt(parseInteger('from-block', values['from-block']) ?? 0) })
   const gar = values.gar ? httpGrantSource(values.gar) : fileGrantSource(values.grants!)
   const { store, state } = localStores(values.store, values.state)
   const rounds = parseInteger('rounds', values.rounds)
