@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildScenario, SCENARIO, writeScenario } from '../../fixtures/scripts/scenario.ts'
 import { runCli } from '../support/cli.ts'
+import { certifyScenario, type CertifyPaths } from '../support/certify-cli.ts'
 
 // certify is offline (the registry address only binds the auditor's EIP-712 signature), so these run without a chain.
 const deployed = { registry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', staking: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' }
@@ -18,12 +19,8 @@ function configFor(index: number, certificateClass = 'C2'): string {
   return file
 }
 
-async function certifyTo(out: string, extra: { config?: string; grants?: string; trail?: string } = {}) {
-  return runCli([
-    'certify', '--grants', extra.grants ?? join(dir, 'grants'), '--trail', extra.trail ?? join(dir, 'trail.json'), '--keys', join(dir, 'keys.json'),
-    '--config', extra.config ?? join(dir, 'config.yaml'), '--auditor-key', join(dir, 'auditor.key'), '--registry', deployed.registry, '--staking', deployed.staking,
-    '--store', store(), '--now', SCENARIO.now, '--out', out, '--json',
-  ])
+function certifyTo(out: string, extra: CertifyPaths = {}) {
+  return certifyScenario(dir, deployed, out, extra)
 }
 
 function variant(name: string, options: Parameters<typeof buildScenario>[0]): string {

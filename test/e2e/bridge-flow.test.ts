@@ -11,6 +11,7 @@ import { evmRegistry, keySigner } from '../../adapters/evm/registry-port.ts'
 import { localContentStore } from '../../adapters/store/local-content-store.ts'
 import { certificateHash } from '../../src/certificate/hash.ts'
 import { runCli } from '../support/cli.ts'
+import { certifyScenario, type CertifyPaths } from '../support/certify-cli.ts'
 import { startGarServer, type GarServer } from '../support/gar-server.ts'
 
 // One anvil for the whole file; its clock starts at the scenario's "now".
@@ -34,12 +35,8 @@ function configFor(index: number, certificateClass = 'C2'): string {
   return file
 }
 
-async function certifyTo(out: string, extra: { config?: string; grants?: string; trail?: string } = {}) {
-  return runCli([
-    'certify', '--grants', extra.grants ?? join(dir, 'grants'), '--trail', extra.trail ?? join(dir, 'trail.json'), '--keys', join(dir, 'keys.json'),
-    '--config', extra.config ?? join(dir, 'config.yaml'), '--auditor-key', join(dir, 'auditor.key'), '--registry', deployed.registry, '--staking', deployed.staking,
-    '--store', store(), '--now', SCENARIO.now, '--out', out, '--json',
-  ])
+function certifyTo(out: string, extra: CertifyPaths = {}) {
+  return certifyScenario(dir, deployed, out, extra)
 }
 
 async function publishCert(file: string, agentIndex: number, env: Record<string, string> = {}) {
