@@ -11,7 +11,7 @@ export async function readInputBytes(file: string): Promise<Uint8Array> {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a file' : code === 'EACCES' ? 'permission denied' : (cause as Error).message
-    throw new BridgeError('INPUT_UNREADABLE', `cannot read ${file}: ${why}`, { file, cause })
+    throw new BridgeError('INPUT_UNREADABLE', `cannot read the file: ${why}`, { file, cause })
   }
 }
 
