@@ -56,7 +56,7 @@ describe('ccp-bridge grant verify', () => {
       ['cases/grant-payload-not-json.json', /grant-payload-not-json\.json at \$\.payload: grant payload \(base64url-decoded\) is not JSON/],
       ['cases/grant-bad-base64.json', /grant-bad-base64\.json at \$\.payload: expected base64 text/],
       ['cases/grant-wrong-network.json', /grant-wrong-network\.json at \$\.signature\.signer: SS58 address of network prefix 42, expected Cere's prefix 54/],
-      ['does-not-exist.json', /cannot read .*does-not-exist\.json: no such file/],
+      ['does-not-exist.json', /does-not-exist\.json: cannot read .*no such file/],
       ['cases/garbage.pb', /not UTF-8|not valid JSON/],
     ]
     const results = await Promise.all(cases.map(([file]) => runCli(['grant', 'verify', file.startsWith('cases') ? f(file) : file, ...NOW])))
