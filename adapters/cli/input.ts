@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { BridgeError } from '../../src/errors.ts'
+import { unreadableError } from '../files/unreadable.ts'
 
 /**
  * Reads a file for a command; a missing or unreadable file is a BridgeError naming it (exit 2).
@@ -9,9 +10,7 @@ export async function readInputBytes(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file))
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a file' : code === 'EACCES' ? 'permission denied' : (cause as Error).message
-    throw new BridgeError('INPUT_UNREADABLE', `cannot read the file: ${why}`, { file, cause })
+    throw unreadableError(file, cause)
   }
 }
 

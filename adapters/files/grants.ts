@@ -4,6 +4,7 @@ import { BridgeError } from '../../src/errors.ts'
 import { arrayElements, objectMembers, skipWhitespace } from '../../src/activity/json-text.ts'
 import type { GrantSource } from '../../src/consent/grant-bytes.ts'
 import { jsonPath } from '../../src/schema/json-path.ts'
+import { unreadableError } from './unreadable.ts'
 import { readJsonFile } from '../cli/input.ts'
 
 /**
@@ -17,7 +18,7 @@ export async function readGrantSources(path: string): Promise<GrantSource[]> {
   try {
     info = await stat(path)
   } catch (cause) {
-    throw new BridgeError('INPUT_UNREADABLE', `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (cause as Error).message}`, { file: path, cause })
+    throw unreadableError(path, cause)
   }
   if (!info.isDirectory()) return readGrantFile(path)
   const names = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.json')).sort()

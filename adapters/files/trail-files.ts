@@ -10,6 +10,7 @@ import { jsonPath } from '../../src/schema/json-path.ts'
 import { zodIssues } from '../../src/schema/zod-issues.ts'
 import { readInputBytes, readJsonFile } from '../cli/input.ts'
 import { protobufFields, type StreamedField } from './protobuf-stream.ts'
+import { unreadableError } from './unreadable.ts'
 
 /** One thing read from a trail file: a raw record item (decoded and verified later, maybe in a worker), a batch or a round. */
 export type TrailInput = { kind: 'item'; item: RawItem } | { kind: 'batch'; batch: Batch } | { kind: 'round'; round: Round }
@@ -38,7 +39,7 @@ async function readHead(file: string, size: number): Promise<Uint8Array> {
   try {
     handle = await open(file, 'r')
   } catch (cause) {
-    throw new BridgeError('INPUT_UNREADABLE', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}`, { file, cause })
+    throw unreadableError(file, cause)
   }
   try {
     const buffer = new Uint8Array(size)
@@ -84,7 +85,7 @@ function proofInput(file: string, field: StreamedField): TrailInput {
 
 async function* readJsonLines(file: string): AsyncGenerator<TrailInput> {
   const stream = createReadStream(file, { encoding: 'utf8' })
-  const failed = new Promise<never>((_, reject) => stream.once('error', (cause) => reject(new BridgeError('INPUT_UNREADABLE', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? cause.message}`, { file, cause }))))
+  const failed = new Promise<never>((_, reject) => stream.once('error', (cause) => reject(unreadableError(file, cause))))
   failed.catch(() => {})
   const lines = createInterface({ input: stream, crlfDelay: Infinity })
   let n = 0

@@ -1,10 +1,10 @@
 import { BridgeError } from '../../src/errors.ts'
-import { sr25519Ready } from '../../src/crypto/sr25519.ts'
-import { decodeRawItem, type RawItem } from '../../src/activity/raw-item.ts'
-import { trailEntry, type TrailEntry } from '../../src/activity/trail-entry.ts'
+import type { RawItem } from '../../src/activity/raw-item.ts'
+import type { TrailEntry } from '../../src/activity/trail-entry.ts'
 import type { Batch, Round } from '../../src/schema/evidence-trail.ts'
 import { readTrailFile } from '../files/trail-files.ts'
 import { VerifyPool } from './pool.ts'
+import { verifyItems } from './verify-items.ts'
 
 /** Where verified entries, batches and rounds go (a trail auditor, or a counter in the benchmark). */
 export type TrailSink = { addEntry(entry: TrailEntry): void; addBatch(batch: Batch): void; addRound(round: Round): void }
@@ -26,12 +26,11 @@ export async function verifyTrailFiles(files: string[], sink: TrailSink, options
     options.onProgress?.(done)
   }
   if (options.workers <= 0) {
-    await sr25519Ready()
     for (const file of files) {
       for await (const input of readTrailFile(file)) {
         if (input.kind === 'batch') sink.addBatch(input.batch)
         else if (input.kind === 'round') sink.addRound(input.round)
-        else deliver(decodeRawItem(input.item).map((r) => trailEntry(r)))
+        else deliver(await verifyItems([input.item]))
       }
     }
     return

@@ -1,24 +1,11 @@
 // Worker thread: decodes raw trail items and verifies every signature in them, returning compact TrailEntries.
-// The sr25519 WebAssembly is instantiated on the first batch that needs it (ed25519-only trails never pay its memory).
 import { parentPort } from 'node:worker_threads'
 import { BridgeError } from '../../src/errors.ts'
-import { sr25519Ready } from '../../src/crypto/sr25519.ts'
-import { decodeRawItem, type RawItem } from '../../src/activity/raw-item.ts'
-import { trailEntry, type TrailEntry } from '../../src/activity/trail-entry.ts'
-
-let srReady = false
-
-async function verifyBatch(items: RawItem[]): Promise<TrailEntry[]> {
-  const records = items.flatMap((item) => decodeRawItem(item))
-  if (!srReady && records.some((r) => r.checks.some((c) => c.algorithm === 'sr25519'))) {
-    await sr25519Ready()
-    srReady = true
-  }
-  return records.map((record) => trailEntry(record))
-}
+import type { RawItem } from '../../src/activity/raw-item.ts'
+import { verifyItems } from './verify-items.ts'
 
 parentPort!.on('message', (message: { id: number; items: RawItem[] }) => {
-  verifyBatch(message.items).then(
+  verifyItems(message.items).then(
     (entries) => {
       // leaf hashes travel packed in one transferred buffer: a million tiny cloned ArrayBuffers would bloat the RSS
       const hashes = new Uint8Array(entries.length * 32)

@@ -37,16 +37,16 @@ export function decodeProof(bytes: Uint8Array, origin: { file?: string; base?: n
   const base = origin.base ?? 0
   const records: DdcRecord[] = []
   let links = 0
-  for (const leaf of lengthDelimited(bytes, scanFields(bytes, { ...origin, what: 'Proof' }), PROOF.leaves, origin, 'Proof.leaves')) {
+  for (const leaf of lengthDelimited(scanFields(bytes, { ...origin, what: 'Proof' }), PROOF.leaves, origin, 'Proof.leaves')) {
     const leafBytes = fieldValue(bytes, leaf)
     const leafBase = base + leaf.valueStart
     const leafFields = scanFields(leafBytes, { ...origin, base: leafBase, what: 'Leaf' })
     if (leafFields.some((f) => f.no === LEAF.link)) links++
-    for (const lr of lengthDelimited(leafBytes, leafFields, LEAF.record, { ...origin, base: leafBase }, 'Leaf.record')) {
+    for (const lr of lengthDelimited(leafFields, LEAF.record, { ...origin, base: leafBase }, 'Leaf.record')) {
       const lrBytes = fieldValue(leafBytes, lr)
       const lrBase = leafBase + lr.valueStart
       const lrFields = scanFields(lrBytes, { ...origin, base: lrBase, what: 'LeafRecord' })
-      for (const r of lengthDelimited(lrBytes, lrFields, LEAF_RECORD.record, { ...origin, base: lrBase }, 'LeafRecord.record')) {
+      for (const r of lengthDelimited(lrFields, LEAF_RECORD.record, { ...origin, base: lrBase }, 'LeafRecord.record')) {
         records.push(decodeActivityRecord(fieldValue(lrBytes, r), { ...origin, base: lrBase + r.valueStart }))
       }
     }
@@ -54,7 +54,7 @@ export function decodeProof(bytes: Uint8Array, origin: { file?: string; base?: n
   return { records, links }
 }
 
-function lengthDelimited(_bytes: Uint8Array, fields: WireField[], no: number, origin: { file?: string; base?: number }, what: string): WireField[] {
+function lengthDelimited(fields: WireField[], no: number, origin: { file?: string; base?: number }, what: string): WireField[] {
   const picked = fields.filter((f) => f.no === no)
   for (const f of picked) {
     if (f.wireType !== 2) throw new BridgeError('PROTOBUF_MALFORMED', `${what} must be a message, found wire type ${f.wireType}`, { ...(origin.file !== undefined ? { file: origin.file } : {}), offset: (origin.base ?? 0) + f.start })

@@ -109,12 +109,7 @@ const root = protobuf.parse(DDC_ACTIVITY_PROTO, { keepCase: true }).root
 
 /** The reflected message types, looked up once. @example ddcTypes.ActivityRecord.decode(bytes) */
 export const ddcTypes = {
-  ChallengeResponse: root.lookupType('ccpbridge.ddc.ChallengeResponse'),
-  Proof: root.lookupType('ccpbridge.ddc.Proof'),
-  Leaf: root.lookupType('ccpbridge.ddc.Leaf'),
-  LeafRecord: root.lookupType('ccpbridge.ddc.LeafRecord'),
   ActivityRecord: root.lookupType('ccpbridge.ddc.ActivityRecord'),
-  ActivityFulfillment: root.lookupType('ccpbridge.ddc.ActivityFulfillment'),
   ActivityRequest: root.lookupType('ccpbridge.ddc.ActivityRequest'),
   ActivityAcknowledgment: root.lookupType('ccpbridge.ddc.ActivityAcknowledgment'),
   Signature: root.lookupType('ccpbridge.ddc.Signature'),

@@ -1,5 +1,6 @@
 import { BridgeError } from '../errors.ts'
 import { base64ToBytes, bytesToHex, utf8 } from '../crypto/bytes.ts'
+import { blake2b256 } from '../crypto/hash.ts'
 import { objectMembers, skipWhitespace, compactJsonText } from './json-text.ts'
 import type { SignatureCheck } from './signature.ts'
 import { signatureProblem } from './signature.ts'
@@ -35,5 +36,7 @@ export function parseNodeAnswer(text: string, origin: { file?: string } = {}): N
   const payloadBytes = utf8.encode(compactJsonText(text.slice(payload.valueStart, payload.valueEnd)))
   const problem = signatureProblem('ed25519', signerBytes, value)
   const check: SignatureCheck = { path: 'signature', algorithm: 'ed25519', signer: signerBytes, value, message: payloadBytes, ...(problem ? { problem } : {}) }
-  return { kind: 'node-answer', recordId: `node-answer:${bytesToHex(signerBytes)}`, ...file, payloadBytes, checks: [check] }
+  // one node signs many answers: the id names the signer and what it signed
+  const recordId = `node-answer:${bytesToHex(signerBytes)}:${bytesToHex(blake2b256(payloadBytes)).slice(2)}`
+  return { kind: 'node-answer', recordId, ...file, payloadBytes, checks: [check] }
 }

@@ -54,9 +54,12 @@ export function createTrailAuditor(options: AuditOptions) {
   const keyEntries = options.keys ? new Map(Object.entries(options.keys.agents).map(([agent, roles]) => [normalizeKey(agent), roles])) : null
 
   function addEntry(entry: TrailEntry): void {
-    if (agentFilter && entry.agent !== null && entry.agent !== agentFilter) return void excluded++
-    if (agentFilter && entry.kind === 'scp' && entry.agent === null) return void excluded++
-    if (options.period && entry.timeMs !== null && (entry.timeMs < options.period.from.getTime() || entry.timeMs > options.period.to.getTime())) return void excluded++
+    if (!selected(entry)) {
+      // outside the agent/period selection, yet still a leaf of the batches that list it (never VALID: not reported)
+      excluded++
+      index.add(entry.recordId, entry.leafHash)
+      return
+    }
     records++
     const v = entry.verification
     signatures += v.signatures
@@ -89,6 +92,11 @@ export function createTrailAuditor(options: AuditOptions) {
       t.cpu_ms += entry.cpuMs
       t.gpu_units = Math.round((t.gpu_units + entry.gpuUnits) * 1e6) / 1e6
     }
+  }
+
+  function selected(entry: TrailEntry): boolean {
+    if (agentFilter && entry.agent !== agentFilter && (entry.agent !== null || entry.kind === 'scp')) return false
+    return !(options.period && entry.timeMs !== null && (entry.timeMs < options.period.from.getTime() || entry.timeMs > options.period.to.getTime()))
   }
 
   function roleKeyProblems(entry: TrailEntry): string[] {
@@ -138,19 +146,20 @@ export function createTrailAuditor(options: AuditOptions) {
           if (at === -1) {
             missing++
             finding('BATCH_RECORD_MISSING', `batch ${batch.root} lists record ${id}, which is not in the trail`, id)
-          } else hashes.push(index.leafHash(at).slice())
+          } else hashes.push(index.leafHash(at))
         }
         const matches = missing === 0 && bytesToHex(merkleRootFromLeafHashes(hashes)) === batch.root.toLowerCase()
         if (!matches && missing === 0) finding('BATCH_ROOT_MISMATCH', `batch of cluster ${batch.cluster} era ${batch.era}: root over the listed records is not ${batch.root}`)
         batchReports.push({ cluster: batch.cluster, era: batch.era, root: batch.root.toLowerCase(), records: batch.records.length, matches })
-        if (matches) batchIds.set(batch.root.toLowerCase(), batch.records)
+        if (matches) batchIds.set(batchKey(batch.cluster, batch.era, batch.root), batch.records)
       }
       const roundReports: TrailReport['rounds'] = []
       for (const round of rounds) {
         const result = evaluateRound(round, verify)
         roundReports.push({ cluster: result.cluster, era: result.era, batch_root: result.batch_root, passed: result.passed, agreeing: result.agreeing, assigned: result.assigned, threshold: result.threshold })
-        const ids = batchIds.get(result.batch_root)
-        if (!batches.some((b) => b.root.toLowerCase() === result.batch_root)) finding('ROUND_WITHOUT_BATCH', `round of cluster ${round.cluster} era ${round.era} attests batch root ${result.batch_root}, which no batch in the trail has`)
+        const key = batchKey(result.cluster, result.era, result.batch_root)
+        const ids = batchIds.get(key)
+        if (!batches.some((b) => batchKey(b.cluster, b.era, b.root) === key)) finding('ROUND_WITHOUT_BATCH', `round of cluster ${round.cluster} era ${round.era} attests batch root ${result.batch_root}, which no batch of that cluster and era in the trail has`)
         if (!result.passed) finding('ROUND_FAILED', `round of cluster ${round.cluster} era ${round.era} on ${result.batch_root}: ${result.agreeing} of ${result.assigned} assigned validators agree, ${result.threshold} needed`)
         else if (ids) for (const id of ids) index.setFlags(index.find(id), ATTESTED)
       }
@@ -185,6 +194,11 @@ export function createTrailAuditor(options: AuditOptions) {
       }
     },
   }
+}
+
+/** A round attests (cluster, era, batch root): a batch counts only for a round on all three. */
+function batchKey(cluster: string, era: number, root: string): string {
+  return `${cluster}\u0000${era}\u0000${root.toLowerCase()}`
 }
 
 function coverageProblem(entry: TrailEntry, grants: GrantVerification[]): { code: FindingCode; message: string } | undefined {

@@ -1,7 +1,6 @@
 import { BridgeError } from '../errors.ts'
 import { base64ToBytes, utf8 } from '../crypto/bytes.ts'
 import { objectMembers, skipWhitespace, valueEnd } from '../activity/json-text.ts'
-import { jsonPath } from '../schema/json-path.ts'
 
 /** Where a grant's text came from: the file and the JSON path of the grant inside it. */
 export type GrantSource = { text: string; file?: string; path?: string }
@@ -69,9 +68,4 @@ export function cutMember(text: string, key: string): string {
   if (previous) return text.slice(0, previous.valueEnd) + text.slice(member.valueEnd)
   if (next) return text.slice(0, member.keyStart) + text.slice(next.keyStart)
   return text.slice(0, member.keyStart) + text.slice(member.valueEnd)
-}
-
-/** `$.agreements[3]` style path for the n-th grant of a source. */
-export function grantPath(segments: Array<string | number>): string {
-  return jsonPath(segments)
 }

@@ -1,9 +1,5 @@
-import { blake2b } from '@noble/hashes/blake2b'
-
-/** blake2b-256 straight from @noble/hashes (as src/crypto/hash.ts does) so worker threads need not load viem. */
-function blake2b256(data: Uint8Array): Uint8Array {
-  return blake2b(data, { dkLen: 32 })
-}
+import { bytesEqual } from './bytes.ts'
+import { blake2b256 } from './hash.ts'
 
 /**
  * RFC 9162 (Certificate Transparency v2) Merkle trees with H = blake2b-256:
@@ -103,5 +99,5 @@ export function verifyInclusion(leaf: Uint8Array, index: number, size: number, p
     fn >>>= 1
     sn >>>= 1
   }
-  return sn === 0 && r.length === root.length && r.every((b, i) => b === root[i])
+  return sn === 0 && bytesEqual(r, root)
 }

@@ -47,13 +47,6 @@ export const RoundResultSchema = z.object({
 })
 export type RoundResult = z.infer<typeof RoundResultSchema>
 
-/** A signed JSON answer of a DDC node: `{ payload, signer (base64), signature (base64) }`. */
-export const NodeAnswerSchema = z.object({
-  payload: z.unknown(),
-  signer: z.string(),
-  signature: z.string(),
-})
-
 /** Totals of one scope (`<vaultId> / <scopeId>` for SCP records, `ddc bucket <id>` for DDC records). */
 export const ScopeTotalsSchema = z.object({
   records: z.number().int(),

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { buildDdcRecord } from '../../src/activity/build-ddc.ts'
+import { sr25519FromSeed, sr25519Ready } from '../../src/crypto/sr25519.ts'
 import { runCli } from '../support/cli.ts'
 import { hasShared, sharedFile, sharedSkipReason } from '../support/shared.ts'
 
@@ -43,6 +48,23 @@ describe('ccp-bridge trail verify', () => {
     const alone = await runCli(['trail', 'verify', f('ddc/challenge-response.pb'), '--json'])
     expect(alone.code).toBe(0)
     expect(alone.json()).toMatchObject({ records: 3, signatures: 13, valid: 3 })
+  })
+
+  it('verifies sr25519 DDC records in a fresh process, in-process and in a worker', async () => {
+    await sr25519Ready()
+    const signer = (n: number) => ({ ...sr25519FromSeed(new Uint8Array(32).fill(n)), algorithm: 'sr25519' as const })
+    const dir = mkdtempSync(join(tmpdir(), 'ccp-trail-sr-'))
+    try {
+      const file = join(dir, 'sr25519.pb')
+      writeFileSync(file, buildDdcRecord({ id: new Uint8Array(16).fill(9), client: signer(3), node: signer(4), requestType: 'PUT', bucketId: 3n, pieceCid: new Uint8Array(32).fill(1), size: 10n, timestampMs: 1783000000000n, bytes: 10n, requestId: 'r1', downstream: 1 }))
+      for (const workers of ['0', '1']) {
+        const r = await runCli(['trail', 'verify', file, '--json', '--workers', workers])
+        expect(r.code, workers).toBe(0)
+        expect(r.json()).toMatchObject({ records: 1, signatures: 5, validSignatures: 5, ok: true })
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('exits 1 listing the record and reason for records that are checked and bad', async () => {
@@ -96,5 +118,8 @@ describe('ccp-bridge trail verify', () => {
     const bad = await runCli(['trail', 'verify', f('trail.jsonl'), '--keys', f('grants/calendar.json')])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/calendar\.json at \$\.agents: keys file/)
+    const missing = await runCli(['trail', 'verify', 'does-not-exist.pb'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toBe('error: does-not-exist.pb: cannot read the file: no such file or folder\n')
   })
 })

@@ -5,6 +5,7 @@ import { sr25519Ready } from '../../../src/crypto/sr25519.ts'
 import type { GrantVerification } from '../../../src/schema/evidence-grant.ts'
 import type { Round, TrailReport } from '../../../src/schema/evidence-trail.ts'
 import { readKeysFile } from '../../files/keys.ts'
+import { unreadableError } from '../../files/unreadable.ts'
 import { defaultWorkerCount } from '../../workers/pool.ts'
 import { verifyTrailFiles } from '../../workers/verify-trail.ts'
 import { parseCommandArgs, parseInteger, parseNow, requirePositional } from '../args.ts'
@@ -61,7 +62,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       total += (await stat(file)).size
     } catch (cause) {
-      throw new BridgeError('INPUT_UNREADABLE', `cannot read ${file}: no such file`, { file, cause })
+      throw unreadableError(file, cause)
     }
   }
   const workers = parseInteger('workers', values.workers) ?? (total > AUTO_WORKERS_ABOVE ? defaultWorkerCount() : 0)

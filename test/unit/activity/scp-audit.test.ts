@@ -6,6 +6,8 @@ import { buildBatch, buildScpRecord } from '../../../src/activity/build.ts'
 import { buildRound } from '../../../src/attestation/build-round.ts'
 import { verifyGrant } from '../../../src/consent/verify-grant.ts'
 import { sr25519FromSeed, sr25519Ready } from '../../../src/crypto/sr25519.ts'
+import { ed25519FromSeed } from '../../../src/crypto/ed25519.ts'
+import { parseNodeAnswer } from '../../../src/activity/node-answer.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import { KeysFileSchema } from '../../../src/schema/evidence-scp.ts'
 import { TrailReportSchema, type Batch, type Round } from '../../../src/schema/evidence-trail.ts'
@@ -114,6 +116,10 @@ describe('trail audit', () => {
     const trail = load('cases/trail-other-agent.jsonl')
     const mine = auditTrail({ records: trail.records, grants, keys: keysFile, now, agent: `ed25519:${Buffer.from(keys.agent.publicKey).toString('hex')}` })
     expect(mine).toMatchObject({ ok: true, records: 6, excluded: 1 })
+    // the batch and its round cover every agent's records: the other agent's record still counts for the root
+    const withBatch = auditTrail({ ...trail, grants, keys: keysFile, now, agent: `ed25519:${Buffer.from(keys.agent.publicKey).toString('hex')}` })
+    expect(withBatch).toMatchObject({ ok: true, records: 6, excluded: 1, attested: 6, findings: [] })
+    expect(withBatch.batches).toEqual([expect.objectContaining({ records: 7, matches: true })])
     const july = auditTrail({ records: load('trail.jsonl').records, now, period: { from: new Date('2026-07-02T00:00:00Z'), to: new Date('2026-07-04T23:59:59Z') } })
     expect(july).toMatchObject({ ok: true, records: 3, excluded: 3, audited: false })
     const unaudited = auditTrail({ records: load('cases/trail-out-of-scope.jsonl').records, now })
@@ -126,5 +132,25 @@ describe('trail audit', () => {
     const round = buildRound({ cluster: 'dragon-1', era: 412, batch_root: batch.root, assigned: keys.validators.map((v) => v.publicKey), votes: keys.validators.map((signer) => ({ signer, verdict: 'PASS' as const })) })
     expect(batch.root).toBe(load('trail.jsonl').batches[0]!.root)
     expect(auditTrail({ records, batches: [batch], rounds: [round], now }).rounds[0]).toMatchObject({ passed: true, agreeing: 5 })
+  })
+
+  it('counts a passed round only for the batch of its own cluster and era', () => {
+    const { records, batches } = load('trail.jsonl')
+    const batch = batches[0]!
+    const assigned = keys.validators.map((v) => v.publicKey)
+    const votes = keys.validators.map((signer) => ({ signer, verdict: 'PASS' as const }))
+    const otherEra = buildRound({ cluster: batch.cluster, era: batch.era + 1, batch_root: batch.root, assigned, votes })
+    const report = auditTrail({ records, batches, rounds: [otherEra], now })
+    expect(report.rounds[0]).toMatchObject({ passed: true, era: batch.era + 1 })
+    expect(report.attested).toBe(0)
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'ROUND_WITHOUT_BATCH' }))
+  })
+
+  it('tells apart two signed answers of the same node', () => {
+    const node = ed25519FromSeed(new Uint8Array(32).fill(71))
+    const answer = (payload: string) =>
+      parseNodeAnswer(`{"payload":${payload},"signer":"${Buffer.from(node.publicKey).toString('base64')}","signature":"${Buffer.from(node.sign(Buffer.from(payload))).toString('base64')}"}`, { file: `${payload}.json` })
+    const report = auditTrail({ records: [answer('{"bucket_id":1}'), answer('{"bucket_id":2}')], now })
+    expect(report).toMatchObject({ ok: true, records: 2, valid: 2, findings: [] })
   })
 })
