@@ -1,35 +1,5 @@
-import { verify as nodeVerify, type KeyObject } from 'node:crypto'
-import { ed25519PublicKeyObject } from '../crypto/ed25519.ts'
+import { ed25519Verify } from '../crypto/ed25519.ts'
 import { sr25519Verify } from '../crypto/sr25519.ts'
-
-const KEY_CACHE_SIZE = 4096
-const keyCache = new Map<string, KeyObject | null>()
-
-/**
- * ed25519 with Node's native verify and a per-thread cache of public KeyObjects: trails repeat the same few node and
- * client keys, and building the KeyObject costs about a third of a verification. Same results as ed25519Verify.
- * @example ed25519VerifyCached(sig, msg, pub) // true
- */
-export function ed25519VerifyCached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (signature.length !== 64 || publicKey.length !== 32) return false
-  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, 32).toString('latin1')
-  let key = keyCache.get(id)
-  if (key === undefined) {
-    try {
-      key = ed25519PublicKeyObject(publicKey)
-    } catch {
-      key = null
-    }
-    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear()
-    keyCache.set(id, key)
-  }
-  if (key === null) return false
-  try {
-    return nodeVerify(null, message, key, signature)
-  } catch {
-    return false
-  }
-}
 
 /** The signature algorithms Cere uses. */
 export type SignatureAlgorithm = 'ed25519' | 'sr25519'
@@ -56,7 +26,7 @@ export type SignatureCheck = {
  * @example verifySignature('ed25519', sig, msg, pub) // true
  */
 export function verifySignature(algorithm: string, signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (algorithm === 'ed25519') return ed25519VerifyCached(signature, message, publicKey)
+  if (algorithm === 'ed25519') return ed25519Verify(signature, message, publicKey)
   if (algorithm === 'sr25519') return sr25519Verify(signature, message, publicKey)
   return false
 }
