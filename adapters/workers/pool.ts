@@ -28,6 +28,8 @@ export class VerifyPool {
   private readonly workers: Worker[]
   private readonly load: number[]
   private readonly pending = new Map<number, Pending & { worker: number }>()
+  /** workers that failed or exited: no batch goes to them again */
+  private readonly dead = new Set<number>()
   private nextId = 0
 
   private constructor(workers: Worker[]) {
@@ -47,12 +49,8 @@ export class VerifyPool {
           p.resolve(entries)
         }
       })
-      worker.on('error', (error) => {
-        for (const [id, p] of this.pending) if (p.worker === w) {
-          this.pending.delete(id)
-          p.reject(new BridgeError('WORKER_FAILED', `verification worker ${w} failed: ${error.message}`, { kind: 'internal', cause: error }))
-        }
-      })
+      worker.on('error', (error) => this.fail(w, `failed: ${error.message}`, error))
+      worker.on('exit', (code) => this.fail(w, `exited with code ${code}`))
     })
   }
 
@@ -85,10 +83,21 @@ export class VerifyPool {
     return this.workers.length
   }
 
-  /** Decodes and verifies a batch of items in the least busy worker. The items' buffers are transferred. */
+  /** Marks a worker dead and rejects the batches it held. */
+  private fail(w: number, why: string, cause?: unknown): void {
+    this.dead.add(w)
+    for (const [id, p] of this.pending) {
+      if (p.worker !== w) continue
+      this.pending.delete(id)
+      p.reject(new BridgeError('WORKER_FAILED', `verification worker ${w} ${why}`, { kind: 'internal', cause }))
+    }
+  }
+
+  /** Decodes and verifies a batch of items in the least busy live worker. The items' buffers are transferred. */
   run(items: RawItem[]): Promise<TrailEntry[]> {
-    let w = 0
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[w]!) w = i
+    let w = -1
+    for (let i = 0; i < this.load.length; i++) if (!this.dead.has(i) && (w < 0 || this.load[i]! < this.load[w]!)) w = i
+    if (w < 0) return Promise.reject(new BridgeError('WORKER_FAILED', 'no verification worker is running', { kind: 'internal' }))
     const id = this.nextId++
     this.load[w]!++
     const transfer: ArrayBuffer[] = []
