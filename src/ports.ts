@@ -28,8 +28,11 @@ export interface StateStore {
   keys(prefix: string): Promise<string[]>
 }
 
-/** A GAR grant envelope as received, with where it came from (a file and JSON path, or a URL). */
-export type GrantInput = { envelope: unknown; origin: string }
+/**
+ * A GAR grant as received: its exact text (the expanded form's signature covers these very bytes, so it is never
+ * re-serialised), with where it came from (a file and JSON path, or a URL).
+ */
+export type GrantInput = { text: string; origin: string }
 
 /**
  * Where the agent's GAR grants come from: files, or the GAR service over HTTP.

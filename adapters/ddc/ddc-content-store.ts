@@ -4,7 +4,7 @@ import { BridgeError } from '../../src/errors.ts'
 import type { DdcClient as DdcClientClass } from '../../node_modules/@cere-ddc-sdk/ddc-client/dist/types/DdcClient.js'
 import type { FileUri as FileUriClass } from '../../node_modules/@cere-ddc-sdk/ddc-client/dist/types/DdcUri.js'
 import type { ContentStore } from '../../src/ports.ts'
-import { cidOfUri, rawCid } from '../store/local-content-store.ts'
+import { certificateCid, parseCertificateUri } from '../../src/certificate/hash.ts'
 
 export type DdcStoreConfig = {
   /** the DDC bucket the documents go to */
@@ -39,7 +39,7 @@ export async function ddcContentStore(config: DdcStoreConfig): Promise<ContentSt
   return {
     description: `DDC bucket ${bucketId} (${config.network ?? 'testnet'})`,
     async put(bytes) {
-      const cid = await rawCid(bytes)
+      const cid = certificateCid(bytes)
       try {
         await client.store(bucketId, new sdk.File(bytes, { size: bytes.length }), { name: cid })
       } catch (cause) {
@@ -48,7 +48,7 @@ export async function ddcContentStore(config: DdcStoreConfig): Promise<ContentSt
       return { uri: `ipfs://${cid}`, cid }
     },
     async get(uri) {
-      const cid = cidOfUri(uri)
+      const { cid } = parseCertificateUri(uri)
       try {
         const response = await client.read(new sdk.FileUri(bucketId, cid, { name: cid }))
         return new Uint8Array(await response.arrayBuffer())

@@ -1,6 +1,6 @@
+import { arrayElements, objectMembers, skipWhitespace } from '../../src/activity/json-text.ts'
 import { BridgeError } from '../../src/errors.ts'
 import type { GrantSource, Hex } from '../../src/ports.ts'
-import { grantEnvelopesOf } from './file-grant-source.ts'
 
 export type HttpGrantSourceOptions = {
   /** per-request time limit in milliseconds (default 10 000) */
@@ -10,8 +10,9 @@ export type HttpGrantSourceOptions = {
 }
 
 /**
- * GAR over HTTP: `GET {garUrl}/api/v1/agreements?agent_service_pub_key=<hex>` answering `{ "agreements": [envelope, ...] }`.
- * An unreachable service or a non-2xx answer is an `io` error (exit 2); a malformed answer names the URL and JSON path.
+ * GAR over HTTP: `GET {garUrl}/api/v1/agreements?agent_service_pub_key=<hex>` answering `{ "agreements": [grant, ...] }`;
+ * each grant keeps its exact text from the answer. An unreachable service or a non-2xx answer is an `io` error (exit 2);
+ * a malformed answer names the URL and JSON path.
  * @example const grants = await httpGrantSource('http://127.0.0.1:8080').agreements('0x8f3c…')
  */
 export function httpGrantSource(garUrl: string, options: HttpGrantSourceOptions = {}): GrantSource {
@@ -38,10 +39,11 @@ export function httpGrantSource(garUrl: string, options: HttpGrantSourceOptions 
       } catch (cause) {
         throw new BridgeError('GAR_BAD_RESPONSE', `GAR answer is not JSON`, { file: url, cause, details: (cause as Error).message })
       }
-      if (body === null || typeof body !== 'object' || !Array.isArray((body as { agreements?: unknown }).agreements)) {
+      if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray((body as { agreements?: unknown }).agreements)) {
         throw new BridgeError('GAR_BAD_RESPONSE', 'expected {"agreements": [...]} from GAR', { file: url, path: '$.agreements' })
       }
-      return grantEnvelopesOf(body, url)
+      const list = objectMembers(text, skipWhitespace(text, 0)).members.filter((m) => m.key === 'agreements').at(-1)! // the last one, as JSON.parse takes it
+      return arrayElements(text, list.valueStart).map((span, i) => ({ text: text.slice(span.start, span.end), origin: `${url} at $.agreements[${i}]` }))
     },
   }
 }

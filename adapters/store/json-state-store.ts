@@ -1,11 +1,14 @@
-import { readFile } from 'node:fs/promises'
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { BridgeError } from '../../src/errors.ts'
 import type { StateStore } from '../../src/ports.ts'
 import { writeFileAtomic } from './atomic-file.ts'
 
 /**
  * The state store of publish steps and the watch cursor: one JSON file rewritten atomically on every write
- * (temp + fsync + rename), so a crash leaves the last completed write. Writes in one process are serialised.
+ * (temp + fsync + rename), so a crash leaves the last completed write. Writes in one process are serialised, and
+ * across processes (a running `watch` and a `publish` share the default file) each read-modify-write holds a lock file.
  * @example const state = jsonStateStore('store/state.json'); await state.write('watch/cursor', { block: '12' })
  */
 export function jsonStateStore(file: string): StateStore {
@@ -18,11 +21,13 @@ export function jsonStateStore(file: string): StateStore {
   return {
     read: <T>(key: string) => serial(async () => (await load(file))[key] as T | undefined),
     write: (key, value) =>
-      serial(async () => {
-        const state = await load(file)
-        state[key] = JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
-        await writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify(state, null, 2)}\n`))
-      }),
+      serial(() =>
+        withLock(file, async () => {
+          const state = await load(file)
+          state[key] = JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
+          await writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify(state, null, 2)}\n`))
+        }),
+      ),
     keys: (prefix) => serial(async () => Object.keys(await load(file)).filter((k) => k.startsWith(prefix)).sort()),
   }
 }
@@ -41,5 +46,45 @@ async function load(file: string): Promise<Record<string, unknown>> {
     return value as Record<string, unknown>
   } catch (cause) {
     throw new BridgeError('STATE_CORRUPT', `the state file ${file} is not a JSON object`, { file, cause, details: (cause as Error).message })
+  }
+}
+
+const LOCK_WAIT_MS = 10_000
+/** a lock file without a readable pid this old was left by a writer that died while creating it */
+const LOCK_ORPHAN_MS = 5_000
+
+/** Runs `task` holding `<file>.lock` (created exclusively, holding our pid); a lock whose process is gone is taken over. */
+async function withLock<T>(file: string, task: () => Promise<T>): Promise<T> {
+  const lock = `${file}.lock`
+  await mkdir(dirname(file), { recursive: true })
+  const deadline = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx')
+      await handle.writeFile(String(process.pid)).finally(() => handle.close())
+      break
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw new BridgeError('STATE_UNWRITABLE', `cannot lock the state file ${file}`, { kind: 'io', file: lock, cause, details: (cause as Error).message })
+      if (await abandoned(lock)) await unlink(lock).catch(() => undefined)
+      else if (Date.now() > deadline) throw new BridgeError('STATE_LOCKED', `the state file ${file} stays locked by another process`, { kind: 'io', file: lock, details: 'remove the .lock file if no ccp-bridge process is running' })
+      else await sleep(5)
+    }
+  }
+  try {
+    return await task()
+  } finally {
+    await unlink(lock).catch(() => undefined)
+  }
+}
+
+/** True when the lock's process no longer runs (or it holds no pid and is older than LOCK_ORPHAN_MS). */
+async function abandoned(lock: string): Promise<boolean> {
+  const pid = Number(await readFile(lock, 'utf8').catch(() => ''))
+  if (!Number.isInteger(pid) || pid <= 0) return Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now()) > LOCK_ORPHAN_MS
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { certificateCid, parseCertificateUri } from '../../src/certificate/hash.ts'
+import { bytesEqual } from '../../src/crypto/bytes.ts'
 import { BridgeError } from '../../src/errors.ts'
 import type { ContentStore } from '../../src/ports.ts'
 import { writeFileAtomic } from './atomic-file.ts'
@@ -15,10 +16,10 @@ export function localContentStore(folder: string): ContentStore {
   return {
     description: `local folder ${folder}`,
     async put(bytes) {
-      const cid = await rawCid(bytes)
+      const cid = certificateCid(bytes)
       const file = join(root, cid)
       const existing = await readIfPresent(file)
-      if (!existing || !sameBytes(existing, bytes)) {
+      if (!existing || !bytesEqual(existing, bytes)) {
         try {
           await writeFileAtomic(file, bytes)
         } catch (cause) {
@@ -28,26 +29,9 @@ export function localContentStore(folder: string): ContentStore {
       return { uri: `ipfs://${cid}`, cid }
     },
     async get(uri) {
-      const cid = cidOfUri(uri)
-      return readIfPresent(join(root, cid))
+      return readIfPresent(join(root, parseCertificateUri(uri).cid))
     },
   }
-}
-
-/**
- * The CIDv1 (raw codec, sha2-256) of bytes: the `ipfs://` name DESIGN.md gives every stored document (the core's rule).
- * @example await rawCid(bytes) // 'bafkrei…'
- */
-export async function rawCid(bytes: Uint8Array): Promise<string> {
-  return certificateCid(bytes)
-}
-
-/**
- * The CID of an `ipfs://<cid>` URI, checked to be a well-formed CID (an input error otherwise).
- * @example cidOfUri('ipfs://bafkrei…') // 'bafkrei…'
- */
-export function cidOfUri(uri: string): string {
-  return parseCertificateUri(uri).cid
 }
 
 async function readIfPresent(file: string): Promise<Uint8Array | undefined> {
@@ -57,8 +41,4 @@ async function readIfPresent(file: string): Promise<Uint8Array | undefined> {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new BridgeError('STORE_READ_FAILED', `cannot read ${file}`, { kind: 'io', file, cause, details: (cause as Error).message })
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0
 }

@@ -74,7 +74,7 @@ export async function certify(input: CertifyInput): Promise<CertifyResult> {
   const active: Array<{ hash: string; user: string; createdAt: string; expiresAt: string | null; scopes: GrantScopeContext[] }> = []
   const signedGrants: GrantVerification[] = []
   for (const grant of input.grants) {
-    const verified = verifyGrant({ text: JSON.stringify(grant.envelope), file: grant.origin }, now)
+    const verified = verifyGrant({ text: grant.text, file: grant.origin }, now)
     if (normalizeKey(verified.grant.agent_service_pub_key) !== agentKey) {
       refusals.push({ code: 'GRANT_OTHER_AGENT', message: `${grant.origin}: grant ${verified.hash} is for agent ${verified.grant.agent_service_pub_key}, not ${config.agent_service_pub_key}` })
       continue

@@ -1,4 +1,5 @@
-import { certificateCid, certificateHash, parseCertificateUri } from '../certificate/hash.ts'
+import { certificateHash, certificateUri } from '../certificate/hash.ts'
+import { toPublishParams } from '../certificate/onchain.ts'
 import { BridgeError } from '../errors.ts'
 import type { ContentStore, Hex, Registry, StateStore, TypedDataSigner } from '../ports.ts'
 import { certificateSchema, type Certificate } from '../schema/certificate.ts'
@@ -52,7 +53,7 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
   let txHash = previous?.txHash
   const alreadyAnchored = anchored !== undefined
   if (!anchored) {
-    await ensureStakes(certificate, certHash, input)
+    await ensureStakes(certificate, certHash, uri, input)
     const request = { certificate, certHash, uri, operator: input.operator, agent: input.agent }
     txHash = (input.renews ? await input.registry.renew(input.renews, request) : await input.registry.publish(request)).txHash
     await record({ certHash, step: 'anchored', uri, txHash })
@@ -61,7 +62,7 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
 
   const back = await input.store.get(uri)
   if (!back) throw new BridgeError('PUBLISH_STORE_LOST', `the store no longer holds ${uri}`, { kind: 'io' })
-  if (`ipfs://${certificateCid(back)}` !== uri) throw new BridgeError('PUBLISH_STORE_MISMATCH', `the bytes read back from ${uri} hash to another CID`, { kind: 'check' })
+  if (certificateUri(back) !== uri) throw new BridgeError('PUBLISH_STORE_MISMATCH', `the bytes read back from ${uri} hash to another CID`, { kind: 'check' })
   if (certificateHash(parseCertificate(back)) !== certHash) throw new BridgeError('PUBLISH_STORE_MISMATCH', `the document read back from ${uri} has another certHash`, { kind: 'check' })
   if (!anchored) throw new BridgeError('PUBLISH_NOT_ANCHORED', `the registry does not hold ${certHash} after publishing`, { kind: 'io' })
   if (anchored.ipfsUri !== uri) {
@@ -74,15 +75,18 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
   return { certHash, uri, ...(txHash ? { txHash } : {}), alreadyAnchored, stored }
 }
 
-/** Locks the stake each attestation claims, for auditors whose key is at hand; refuses clearly otherwise. */
-async function ensureStakes(certificate: Certificate, certHash: Hex, input: PublishInput): Promise<void> {
-  for (const [i, attestation] of certificate.attestations.entries()) {
-    const claimed = BigInt(attestation.stake_amount.split('.')[0] ?? '0')
-    const staked = await input.registry.stakeOf(attestation.auditor_id as Hex, certHash)
+/**
+ * Locks the stake each attestation claims, for auditors whose key is at hand; refuses clearly otherwise. The amounts are
+ * the registry's own params, so a certificate the registry cannot take (a fractional stake, say) fails before any stake is sent.
+ */
+async function ensureStakes(certificate: Certificate, certHash: Hex, uri: string, input: PublishInput): Promise<void> {
+  const { attestations } = toPublishParams(certificate, { certHash, ipfsUri: uri })
+  for (const [i, { auditor: auditorId, stake: claimed }] of attestations.entries()) {
+    const staked = await input.registry.stakeOf(auditorId, certHash)
     if (staked >= claimed) continue
-    const auditor = input.auditors?.find((a) => a.address.toLowerCase() === attestation.auditor_id.toLowerCase())
+    const auditor = input.auditors?.find((a) => a.address.toLowerCase() === auditorId.toLowerCase())
     if (!auditor) {
-      throw new BridgeError('AUDITOR_NOT_STAKED', `auditor ${attestation.auditor_id} has staked ${staked} of the ${claimed} its attestation claims for ${certHash}`, {
+      throw new BridgeError('AUDITOR_NOT_STAKED', `auditor ${auditorId} has staked ${staked} of the ${claimed} its attestation claims for ${certHash}`, {
         kind: 'check',
         path: `$.attestations[${i}]`,
         details: 'the auditor must stake first, or pass --auditor-key so publish stakes for it',
@@ -111,4 +115,3 @@ export function parseCertificate(bytes: Uint8Array, file?: string): Certificate 
   return parsed.data
 }
 
-export { parseCertificateUri }

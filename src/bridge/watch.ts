@@ -1,8 +1,10 @@
 import { normalizeKey } from '../activity/keys.ts'
+import { certificateUri } from '../certificate/hash.ts'
 import { verifyGrant } from '../consent/verify-grant.ts'
-import { errorMessage } from '../errors.ts'
+import { BridgeError, errorMessage } from '../errors.ts'
 import type { Address, ContentStore, GrantSource, Hex, Registry, StateStore, TypedDataSigner } from '../ports.ts'
 import { TRAIL_SCOPE, type CertifiedTrailReport, type ConsentSummary } from './certify.ts'
+import { parseCertificate } from './publish.ts'
 
 /** A certificate the watcher follows: its consent, from the trail report its attestation points to. */
 export type Watched = { certHash: Hex; agent: Address; expiresAt: string; agentServiceKey: string; grants: ConsentSummary['grants']; ended?: string }
@@ -18,11 +20,13 @@ export type WatchEvent =
 export type WatchPorts = { registry: Registry; gar: GrantSource; store: ContentStore; state: StateStore; operator: TypedDataSigner }
 
 const CURSOR = 'watch/cursor'
+/** certificates of this operator the watcher could not follow yet (their document or trail report was unreadable) */
+const UNTRACKED = 'watch/untracked/'
 const DAY_MS = 86_400_000
 
 /**
- * One round of the watcher: reads registry events after the saved cursor (tracking this operator's certificates),
- * then polls GAR for the grants behind each tracked certificate; a grant revoked or expired → the certificate is
+ * One round of the watcher: reads registry events after the saved cursor (tracking this operator's certificates; one
+ * whose document or trail report cannot be read yet is retried every round), then polls GAR for the grants behind each tracked certificate; a grant revoked or expired → the certificate is
  * revoked; a certificate within `warnDays` of expiry is reported once. Every decision is saved before it is acted on,
  * so a restart neither repeats nor misses an action.
  * @example const events = await watchOnce(ports, { now, warnDays: 7 })
@@ -44,11 +48,11 @@ export async function watchOnce(ports: WatchPorts, options: { now: Date; warnDay
     if (event.kind === 'published' && event.operator?.toLowerCase() === me) {
       if (await ports.state.read(key)) continue
       const watched = await describe(ports, event.certHash)
-      if ('warning' in watched) out.push({ kind: 'warning', certHash: event.certHash, message: watched.warning })
-      else {
-        await ports.state.write(key, watched)
-        out.push({ kind: 'tracked', certHash: event.certHash, agent: watched.agent })
-      }
+      if ('warning' in watched) {
+        // past the cursor from now on: remembered, and described again every round until it can be followed
+        await ports.state.write(`${UNTRACKED}${event.certHash}`, { certHash: event.certHash, warning: watched.warning })
+        out.push({ kind: 'warning', certHash: event.certHash, message: watched.warning })
+      } else out.push(await track(ports, watched))
     } else if (event.kind === 'revoked' || event.kind === 'expired') {
       const watched = await ports.state.read<Watched>(key)
       if (watched && !watched.ended) {
@@ -58,6 +62,15 @@ export async function watchOnce(ports: WatchPorts, options: { now: Date; warnDay
     }
   }
   await ports.state.write(CURSOR, { block: toBlock.toString() })
+
+  for (const key of await ports.state.keys(UNTRACKED)) {
+    const entry = await ports.state.read<{ certHash: Hex; tracked?: boolean }>(key)
+    if (!entry || entry.tracked || (await ports.state.read(`watch/cert/${entry.certHash}`))) continue
+    const watched = await describe(ports, entry.certHash)
+    if ('warning' in watched) continue // reported when first seen
+    out.push(await track(ports, watched))
+    await ports.state.write(key, { certHash: entry.certHash, tracked: true })
+  }
 
   for (const key of await ports.state.keys('watch/cert/')) {
     const watched = await ports.state.read<Watched>(key)
@@ -82,10 +95,16 @@ export async function watchOnce(ports: WatchPorts, options: { now: Date; warnDay
   return out
 }
 
+async function track(ports: WatchPorts, watched: Watched): Promise<WatchEvent> {
+  await ports.state.write(`watch/cert/${watched.certHash}`, watched)
+  return { kind: 'tracked', certHash: watched.certHash, agent: watched.agent }
+}
+
 async function performRevoke(ports: WatchPorts, action: WatchAction): Promise<WatchEvent> {
   const record = await ports.registry.getCertificate(action.certHash)
   let done: WatchAction
-  if (record && record.status === 'ACTIVE') {
+  // the registry revokes an ACTIVE or a CHALLENGED certificate (a challenge can resolve back to ACTIVE)
+  if (record && (record.status === 'ACTIVE' || record.status === 'CHALLENGED')) {
     const { txHash } = await ports.registry.revoke(action.certHash, ports.operator)
     done = { ...action, state: 'done', txHash }
   } else {
@@ -101,15 +120,38 @@ async function performRevoke(ports: WatchPorts, action: WatchAction): Promise<Wa
 async function describe(ports: WatchPorts, certHash: Hex): Promise<Watched | { warning: string }> {
   const record = await ports.registry.getCertificate(certHash)
   if (!record) return { warning: `no record for ${certHash}` }
-  const doc = await ports.store.get(record.ipfsUri)
-  if (!doc) return { warning: `the store does not hold ${record.ipfsUri}; cannot follow its consent` }
-  const cert = JSON.parse(new TextDecoder().decode(doc)) as { validity: { expires_at: string }; attestations: Array<{ scope: string; report_hash: string }> }
+  const doc = await readStored(ports.store, record.ipfsUri)
+  if (typeof doc === 'string') return { warning: `certificate ${doc}; cannot follow its consent` }
+  let cert
+  try {
+    cert = parseCertificate(doc)
+  } catch (error) {
+    return { warning: `the document at ${record.ipfsUri} is not a certificate (${errorMessage(error)}); cannot follow its consent` }
+  }
   const reportUri = cert.attestations.find((a) => a.scope === TRAIL_SCOPE)?.report_hash
-  const reportBytes = reportUri ? await ports.store.get(reportUri) : undefined
-  if (!reportBytes) return { warning: `the trail report of ${certHash} is not in the store; cannot follow its consent` }
-  const report = JSON.parse(new TextDecoder().decode(reportBytes)) as Partial<CertifiedTrailReport>
+  const reportBytes = reportUri ? await readStored(ports.store, reportUri) : 'the certificate has no trail attestation'
+  if (typeof reportBytes === 'string') return { warning: `the trail report of ${certHash}: ${reportBytes}; cannot follow its consent` }
+  let report: Partial<CertifiedTrailReport>
+  try {
+    report = JSON.parse(new TextDecoder().decode(reportBytes)) as Partial<CertifiedTrailReport>
+  } catch (error) {
+    return { warning: `the trail report of ${certHash} is not JSON (${errorMessage(error)}); cannot follow its consent` }
+  }
   if (!report.consent) return { warning: `the trail report of ${certHash} names no consent; cannot follow it` }
   return { certHash, agent: record.agent, expiresAt: cert.validity.expires_at, agentServiceKey: report.consent.agent_service_pub_key, grants: report.consent.grants }
+}
+
+/** The stored bytes at a URI, re-hashed against it (the consent the watcher follows must be the one certified); a string says what is wrong. */
+async function readStored(store: ContentStore, uri: string): Promise<Uint8Array | string> {
+  let bytes
+  try {
+    bytes = await store.get(uri)
+  } catch (error) {
+    if (error instanceof BridgeError && error.code === 'URI_INVALID') return error.shortMessage // never readable: not worth a retry
+    throw error
+  }
+  if (!bytes) return `${uri} is not in the store ${store.description}`
+  return certificateUri(bytes) === uri ? bytes : `the bytes stored as ${uri} were altered (they hash to another CID)`
 }
 
 /** Why the consent behind a certificate ended (a grant revoked or expired, by a validly signed GAR answer), or undefined. */
@@ -120,7 +162,7 @@ async function consentEnded(ports: WatchPorts, watched: Watched, now: Date): Pro
     for (const agreement of agreements) {
       let verified
       try {
-        verified = verifyGrant({ text: JSON.stringify(agreement.envelope), file: agreement.origin }, now)
+        verified = verifyGrant({ text: agreement.text, file: agreement.origin }, now)
       } catch {
         continue
       }

@@ -42,7 +42,8 @@ export const containmentConfigSchema = z
     attestation: z
       .object({
         auditor_name: z.string().min(1),
-        stake_amount: decimalStringSchema,
+        /** the stake in wei of the staking contract: the EIP-712 `Attest` and the registry take whole numbers */
+        stake_amount: decimalStringSchema.regex(/^\d+$/, 'expected the stake in wei as a whole number (no fraction)'),
         /** the AuditorStaking contract; default: `certify --staking` */
         stake_contract: address.optional(),
       })

@@ -1,4 +1,4 @@
-import type { Certificate } from '../schema/certificate.ts'
+import { zeroAddress } from 'viem'
 import type { RegistryRecord } from '../ports.ts'
 import type { RiskPolicy } from '../schema/policy.ts'
 import type { Reason } from './reasons.ts'
@@ -10,13 +10,11 @@ export type ConcentrationReport = {
   reserve: { contract: string; certificates: number; share: number } | null
 }
 
-const ZERO = '0x0000000000000000000000000000000000000000'
-
 /**
  * The concentration check (seed 004): among the registry's active certificates, the share attested by each of this
  * certificate's auditors and the share using its spending-limit and reserve contracts; a share over the policy's
  * threshold makes the decision conditional.
- * @example concentration(cert, record, active, { max_auditor_share: 0.5 })
+ * @example concentration(record, await registry.activeCertificates(), { max_auditor_share: 0.5 }).reasons
  */
 export function concentration(record: RegistryRecord, active: RegistryRecord[], policy: RiskPolicy): { report: ConcentrationReport; reasons: Reason[] } {
   const total = active.length
@@ -27,7 +25,7 @@ export function concentration(record: RegistryRecord, active: RegistryRecord[], 
   })
   const sameContract = (pick: (r: RegistryRecord) => string) => {
     const contract = pick(record)
-    if (contract.toLowerCase() === ZERO) return null
+    if (contract.toLowerCase() === zeroAddress) return null
     const n = active.filter((r) => pick(r).toLowerCase() === contract.toLowerCase()).length
     return { contract, certificates: n, share: share(n) }
   }
@@ -51,5 +49,3 @@ export function concentration(record: RegistryRecord, active: RegistryRecord[], 
   }
   return { report, reasons }
 }
-
-export type { Certificate }

@@ -1,6 +1,6 @@
 import { getAddress, recoverTypedDataAddress, zeroAddress } from 'viem'
 import { attestScopeHash, ccpDomain, ccpTypes } from '../crypto/eip712.ts'
-import { certificateCid, certificateHash, parseCertificateUri } from '../certificate/hash.ts'
+import { certificateHash, certificateUri, parseCertificateUri } from '../certificate/hash.ts'
 import { boundSpendingLimitContract, publishMessage, toPublishParams } from '../certificate/onchain.ts'
 import { certificateStatus } from '../certificate/status.ts'
 import { validateCertificate } from '../certificate/validate.ts'
@@ -68,8 +68,9 @@ export async function verifyAgent(input: { agent: Address; registry: Registry; s
     reasons.push({ stage: 'retrieve', code: 'DOCUMENT_NOT_FOUND', effect: 'could-not-check', message: `the store does not hold ${uri}` })
     return done({ certHash, uri, record })
   }
-  if (`ipfs://${certificateCid(bytes)}` !== uri) {
-    reasons.push({ stage: 'integrity', code: 'CID_MISMATCH', effect: 'reject', message: `the retrieved bytes hash to ipfs://${certificateCid(bytes)}, not ${uri}: the stored document was altered` })
+  const retrievedUri = certificateUri(bytes)
+  if (retrievedUri !== uri) {
+    reasons.push({ stage: 'integrity', code: 'CID_MISMATCH', effect: 'reject', message: `the retrieved bytes hash to ${retrievedUri}, not ${uri}: the stored document was altered` })
     return done({ certHash, uri, record })
   }
   let value: unknown

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { httpGrantSource } from '../../../adapters/gar/http-grant-source.ts'
 import { fileGrantSource } from '../../../adapters/gar/file-grant-source.ts'
-import { buildScenario } from '../../../fixtures/scripts/scenario.ts'
+import { buildScenario, scenarioKey } from '../../../fixtures/scripts/scenario.ts'
+import { buildExpandedGrant } from '../../../src/consent/build.ts'
 import { verifyGrant } from '../../../src/consent/verify-grant.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import { startGarServer, type GarServer } from '../../support/gar-server.ts'
@@ -26,7 +27,7 @@ describe('GAR over HTTP (loopback server)', () => {
     const grants = await httpGrantSource(gar.url).agreements(`0x${scenario.agentServiceKey}`)
     expect(grants).toHaveLength(1)
     expect(grants[0]!.origin).toMatch(/agent_service_pub_key=[0-9a-f]{64} at \$\.agreements\[0\]$/)
-    const verified = verifyGrant({ text: JSON.stringify(grants[0]!.envelope) }, new Date('2026-06-15T00:00:00Z'))
+    const verified = verifyGrant({ text: grants[0]!.text }, new Date('2026-06-15T00:00:00Z'))
     expect(verified.signatureValid).toBe(true)
     expect(verified.hash).toBe(scenario.grantHash)
   })
@@ -95,5 +96,43 @@ describe('certify with grants from GAR over HTTP', () => {
     const refused = await run()
     expect(refused.certified).toBe(false)
     expect(!refused.certified && refused.refusals[0]!.code).toBe('NO_ACTIVE_GRANT')
+  })
+})
+
+describe('expanded-form grants (seed 000) keep the exact text their signature covers', () => {
+  const payload = JSON.parse(Buffer.from(envelope.payload, 'base64url').toString('utf8'))
+  const expanded = buildExpandedGrant(payload, scenarioKey('user'))
+  const now = new Date('2026-06-15T00:00:00Z')
+
+  it('from a file and from an array in a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccp-gar-'))
+    try {
+      writeFileSync(join(dir, 'expanded.json'), expanded)
+      writeFileSync(join(dir, 'list.json'), `[\n${expanded.trim()}\n]\n`)
+      const grants = await fileGrantSource([join(dir, 'expanded.json'), join(dir, 'list.json')]).agreements(`0x${scenario.agentServiceKey}`)
+      expect(grants.map((g) => g.origin.replace(dir, ''))).toEqual(['/expanded.json', '/list.json at $[0]'])
+      for (const g of grants) expect(verifyGrant({ text: g.text, file: g.origin }, now)).toMatchObject({ form: 'expanded', signatureValid: true, status: 'active' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('from a GAR answer, and certify accepts it', async () => {
+    const fetchStub: typeof fetch = async () => new Response(`{\n  "agreements": [\n${expanded}  ]\n}\n`, { status: 200 })
+    const grants = await httpGrantSource('http://gar.invalid', { fetch: fetchStub }).agreements(`0x${scenario.agentServiceKey}`)
+    expect(grants).toHaveLength(1)
+    expect(verifyGrant({ text: grants[0]!.text }, now)).toMatchObject({ form: 'expanded', signatureValid: true })
+    const { certify } = await import('../../../src/bridge/certify.ts')
+    const { memoryStore, scenarioEvidence, signer } = await import('../../unit/bridge/memory-ports.ts')
+    const result = await certify({
+      ...scenarioEvidence(scenario),
+      grants,
+      now,
+      registry: { chainId: 31337, address: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+      stakeContract: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+      auditor: signer(scenario.evm.auditor.devPrivateKey),
+      store: memoryStore(),
+    })
+    expect(result.certified ? [] : result.refusals).toEqual([])
   })
 })

@@ -66,6 +66,26 @@ describe('json state store', () => {
     expect(readdirSync(join(file, '..'))).toEqual(['state.json'])
   })
 
+  it('loses no write when two processes (two instances) write the same file at once', async () => {
+    const file = join(tempDir(), 'state.json')
+    const watcher = jsonStateStore(file)
+    const publisher = jsonStateStore(file)
+    const keys = Array.from({ length: 12 }, (_, i) => i)
+    await Promise.all(keys.flatMap((i) => [watcher.write(`watch/cert/0x${i}`, { i }), publisher.write(`publish/0x${i}`, { i })]))
+    const after = jsonStateStore(file)
+    expect(await after.keys('watch/cert/')).toHaveLength(12)
+    expect(await after.keys('publish/')).toHaveLength(12)
+    expect(readdirSync(join(file, '..'))).toEqual(['state.json'])
+  })
+
+  it('takes over a lock left by a process that died', async () => {
+    const file = join(tempDir(), 'state.json')
+    writeFileSync(`${file}.lock`, '999999999')
+    await jsonStateStore(file).write('watch/cursor', { block: '3' })
+    expect(await jsonStateStore(file).read('watch/cursor')).toEqual({ block: '3' })
+    expect(readdirSync(join(file, '..'))).toEqual(['state.json'])
+  })
+
   it('reports a corrupt state file with its name instead of overwriting it', async () => {
     const file = join(tempDir(), 'state.json')
     writeFileSync(file, '{not json')

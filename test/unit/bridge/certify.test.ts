@@ -6,6 +6,8 @@ import { attestScopeHash, ccpDomain, ccpTypes } from '../../../src/crypto/eip712
 import { certificateHash } from '../../../src/certificate/hash.ts'
 import { validateCertificate } from '../../../src/certificate/validate.ts'
 import { memoryStore, scenarioEvidence, signer } from './memory-ports.ts'
+import { containmentConfigSchema } from '../../../src/schema/config.ts'
+import { zodIssues } from '../../../src/schema/zod-issues.ts'
 
 const registry = { chainId: 31337, address: '0x5FbDB2315678afecb367f032d93F642f64180aa3' as const }
 const staking = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' as const
@@ -69,6 +71,13 @@ describe('certify', () => {
     expect(codes(none.result)).toContain('NO_ACTIVE_GRANT')
   })
 
+  it('a config whose attestation stake is not a whole number of wei is refused at its JSON path (it cannot be signed)', async () => {
+    const { config } = scenarioEvidence(buildScenario())
+    const parsed = containmentConfigSchema.safeParse({ ...config, attestation: { ...config.attestation, stake_amount: '0.5' } })
+    expect(parsed.success).toBe(false)
+    expect(!parsed.success && zodIssues(parsed.error)[0]).toEqual({ path: '$.attestation.stake_amount', message: expect.stringContaining('whole number') })
+  })
+
   it('refuses an expired grant (checked at --now)', async () => {
     const { result } = await run({}, undefined, '2026-09-11T00:00:00Z')
     expect(codes(result)).toContain('NO_ACTIVE_GRANT')
@@ -76,8 +85,9 @@ describe('certify', () => {
 
   it('refuses a grant with a broken signature, naming it', async () => {
     const { result } = await run({}, (e) => {
-      const env = e.grants[0]!.envelope as { signature: { value: string } }
+      const env = JSON.parse(e.grants[0]!.text) as { signature: { value: string } }
       env.signature.value = env.signature.value.replace(/.$/, (c) => (c === '0' ? '1' : '0'))
+      e.grants[0]!.text = JSON.stringify(env)
     })
     expect(codes(result)).toEqual(expect.arrayContaining(['GRANT_SIGNATURE_INVALID', 'NO_ACTIVE_GRANT']))
   })

@@ -45,13 +45,14 @@ export function signer(privateKey: Hex): TypedDataSigner {
   return { address: account.address, signTypedData: (p) => account.signTypedData(p as never) }
 }
 
+/** A GAR in memory: each agreement is served as its exact text (a string as given, an object as compact JSON). */
 export function memoryGar(): GrantSource & { agreementsOf: Map<string, unknown[]> } {
   const agreementsOf = new Map<string, unknown[]>()
   return {
     description: 'memory GAR',
     agreementsOf,
     async agreements(key): Promise<GrantInput[]> {
-      return (agreementsOf.get(key.replace(/^0x/, '')) ?? []).map((envelope, i) => ({ envelope, origin: `memory[${i}]` }))
+      return (agreementsOf.get(key.replace(/^0x/, '')) ?? []).map((grant, i) => ({ text: typeof grant === 'string' ? grant : JSON.stringify(grant), origin: `memory[${i}]` }))
     },
   }
 }
@@ -116,7 +117,7 @@ export function memoryRegistry(chainId = 31337, address: Address = '0x5FbDB23156
       calls.revoke++
       faults.revoke?.()
       const r = records.get(certHash)
-      if (!r || r.status !== 'ACTIVE') throw new Error(`CertificateNotActive(${certHash})`)
+      if (!r || (r.status !== 'ACTIVE' && r.status !== 'CHALLENGED')) throw new Error(`CertificateNotActive(${certHash})`) // as CCPRegistry.revoke
       r.status = 'REVOKED'
       block++
       events.push({ kind: 'revoked', certHash, agent: r.agent, blockNumber: block, logIndex: 0 })
@@ -151,7 +152,7 @@ export function scenarioEvidence(scenario: Scenario) {
   const bundle = JSON.parse(scenario.files['trail.json']!)
   return {
     config: containmentConfigSchema.parse(YAML.parse(scenario.files['config.yaml']!)),
-    grants: [{ envelope: JSON.parse(scenario.files['grants/calendar.json']!), origin: 'grants/calendar.json' }],
+    grants: [{ text: scenario.files['grants/calendar.json']!, origin: 'grants/calendar.json' }],
     revokedGrant: JSON.parse(scenario.files['revoked/calendar.json']!),
     trail: {
       records: bundle.records.map((r: unknown, i: number) => parseScpRecord(r, { file: 'trail.json', where: `$.records[${i}]` })),

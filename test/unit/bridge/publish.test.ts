@@ -93,6 +93,15 @@ describe('publish', () => {
     expect(calls.publish).toBe(0)
   })
 
+  it('a stake the registry cannot take (a fraction of wei) is refused before any stake transaction', async () => {
+    const { input, calls } = await setup()
+    const cert = JSON.parse(new TextDecoder().decode(input.bytes))
+    cert.attestations[0].stake_amount = '1500.5'
+    const error = await publish({ ...input, bytes: new TextEncoder().encode(JSON.stringify(cert)) }).catch((e) => e)
+    expect(error).toMatchObject({ code: 'ONCHAIN_AMOUNT_NOT_WHOLE', path: '$.attestations[0].stake_amount' })
+    expect(calls).toEqual({ publish: 0, revoke: 0, stake: 0 })
+  })
+
   it('rejects bytes that are not a certificate, naming the JSON path', async () => {
     const { input } = await setup()
     await expect(publish({ ...input, bytes: new TextEncoder().encode('{"version": "0.2.0"}') })).rejects.toMatchObject({ code: 'CERTIFICATE_SCHEMA' })

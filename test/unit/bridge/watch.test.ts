@@ -9,7 +9,7 @@ const scenario = buildScenario()
 const operator = signer(scenario.evm.operator.devPrivateKey)
 
 async function published() {
-  const { registry, calls, faults } = memoryRegistry()
+  const { registry, calls, faults, records } = memoryRegistry()
   const store = memoryStore()
   const state = memoryState()
   const evidence = scenarioEvidence(scenario)
@@ -18,8 +18,8 @@ async function published() {
   if (!result.certified) throw new Error('refused')
   await publish({ bytes: new TextEncoder().encode(JSON.stringify(result.certificate)), store, registry, state, operator, agent: signer(scenario.evm.agent.devPrivateKey), auditors: [auditor] })
   const gar = memoryGar()
-  gar.agreementsOf.set(scenario.agentServiceKey, [evidence.grants[0]!.envelope])
-  return { ports: { registry, gar, store, state: memoryState(), operator }, calls, faults, certHash: result.certHash, evidence, gar }
+  gar.agreementsOf.set(scenario.agentServiceKey, [evidence.grants[0]!.text])
+  return { ports: { registry, gar, store, state: memoryState(), operator }, calls, faults, records, certHash: result.certHash, evidence, gar }
 }
 
 const kinds = (events: WatchEvent[]) => events.map((e) => e.kind)
@@ -52,6 +52,42 @@ describe('watch', () => {
     expect(calls.revoke).toBe(2) // the failed attempt and the one that went through
     expect(await ports.state.read(`watch/action/${certHash}`)).toMatchObject({ state: 'done' })
     expect((await watchOnce(ports, { now: new Date(SCENARIO.revokedAt) })).filter((e) => e.kind === 'revoked')).toEqual([])
+  })
+
+  it('revokes a CHALLENGED certificate whose grant was revoked (the registry allows it; skipping would lose the action)', async () => {
+    const { ports, calls, records, certHash, evidence, gar } = await published()
+    await watchOnce(ports, { now: new Date(SCENARIO.now) })
+    records.get(certHash)!.status = 'CHALLENGED'
+    gar.agreementsOf.set(scenario.agentServiceKey, [evidence.revokedGrant])
+    const events = await watchOnce(ports, { now: new Date(SCENARIO.revokedAt) })
+    expect(events).toEqual([expect.objectContaining({ kind: 'revoked', certHash, txHash: expect.stringMatching(/^0x/) })])
+    expect(calls.revoke).toBe(1)
+    expect(records.get(certHash)!.status).toBe('REVOKED')
+  })
+
+  it('does not follow a consent read from an altered trail report: it warns instead of tracking an emptied grant list', async () => {
+    const { ports, certHash } = await published()
+    const store = ports.store as ReturnType<typeof memoryStore>
+    const [reportUri, bytes] = [...store.files].find(([, b]) => new TextDecoder().decode(b).includes('"consent"'))!
+    const report = JSON.parse(new TextDecoder().decode(bytes))
+    store.files.set(reportUri, new TextEncoder().encode(JSON.stringify({ ...report, consent: { ...report.consent, grants: [] } })))
+    const events = await watchOnce(ports, { now: new Date(SCENARIO.now) })
+    expect(events).toEqual([expect.objectContaining({ kind: 'warning', certHash, message: expect.stringContaining('altered') })])
+    expect(await ports.state.read(`watch/cert/${certHash}`)).toBeUndefined()
+  })
+
+  it('follows a certificate whose trail report was missing once it is back, though the cursor moved past its event', async () => {
+    const { ports, calls, certHash, evidence, gar } = await published()
+    const store = ports.store as ReturnType<typeof memoryStore>
+    const [reportUri, bytes] = [...store.files].find(([, b]) => new TextDecoder().decode(b).includes('"consent"'))!
+    store.files.delete(reportUri)
+    expect(kinds(await watchOnce(ports, { now: new Date(SCENARIO.now) }))).toEqual(['warning'])
+    expect(await watchOnce(ports, { now: new Date(SCENARIO.now) })).toEqual([])
+    store.files.set(reportUri, bytes)
+    expect(await watchOnce(ports, { now: new Date(SCENARIO.now) })).toEqual([{ kind: 'tracked', certHash, agent: scenario.evm.agent.address }])
+    gar.agreementsOf.set(scenario.agentServiceKey, [evidence.revokedGrant])
+    expect(kinds(await watchOnce(ports, { now: new Date(SCENARIO.revokedAt) }))).toEqual(['revoked'])
+    expect(calls.revoke).toBe(1)
   })
 
   it('revokes when a grant behind the certificate expires', async () => {
