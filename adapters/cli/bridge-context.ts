@@ -10,6 +10,7 @@ import { containmentConfigSchema, type ContainmentConfig } from '../../src/schem
 import { riskPolicySchema, type RiskPolicy } from '../../src/schema/policy.ts'
 import { zodIssues } from '../../src/schema/zod-issues.ts'
 import { jsonStateStore } from '../store/json-state-store.ts'
+import { unreadableError } from '../files/unreadable.ts'
 import { localContentStore } from '../store/local-content-store.ts'
 import { parseJsonText, readInputBytes } from './input.ts'
 
@@ -68,7 +69,7 @@ export async function readTrail(paths: string[]): Promise<TrailInput> {
   const files: string[] = []
   for (const path of paths) {
     const info = await stat(path).catch((cause) => {
-      throw new BridgeError('INPUT_UNREADABLE', `cannot read ${path}: no such file or folder`, { file: path, cause })
+      throw unreadableError(path, cause)
     })
     if (info.isDirectory()) files.push(...(await readdir(path)).filter((n) => /\.(json|jsonl|ndjson|pb)$/.test(n)).sort().map((n) => join(path, n)))
     else files.push(path)
