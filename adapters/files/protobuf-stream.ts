@@ -1,6 +1,5 @@
-import { open } from 'node:fs/promises'
 import { BridgeError } from '../../src/errors.ts'
-import { unreadableError } from './unreadable.ts'
+import { openForReading } from './unreadable.ts'
 
 /** One top-level protobuf field read from a file: its number, wire type, offsets in the file, and value bytes (LEN fields). */
 export type StreamedField = { no: number; wireType: number; offset: number; valueOffset: number; value: Uint8Array }
@@ -13,12 +12,7 @@ const CHUNK = 1 << 20
  * @example for await (const f of protobufFields('cr.pb')) if (f.no === 1) handle(f.value)
  */
 export async function* protobufFields(file: string): AsyncGenerator<StreamedField> {
-  let handle
-  try {
-    handle = await open(file, 'r')
-  } catch (cause) {
-    throw unreadableError(file, cause)
-  }
+  const handle = await openForReading(file)
   try {
     const fileSize = (await handle.stat()).size
     let buf = new Uint8Array(0)

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs'
-import { open } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { extname } from 'node:path'
 import { BridgeError } from '../../src/errors.ts'
@@ -10,7 +9,7 @@ import { jsonPath } from '../../src/schema/json-path.ts'
 import { zodIssues } from '../../src/schema/zod-issues.ts'
 import { readInputBytes, readJsonFile } from '../cli/input.ts'
 import { protobufFields, type StreamedField } from './protobuf-stream.ts'
-import { unreadableError } from './unreadable.ts'
+import { openForReading, unreadableError } from './unreadable.ts'
 
 /** One thing read from a trail file: a raw record item (decoded and verified later, maybe in a worker), a batch or a round. */
 export type TrailInput = { kind: 'item'; item: RawItem } | { kind: 'batch'; batch: Batch } | { kind: 'round'; round: Round }
@@ -35,12 +34,7 @@ export async function* readTrailFile(file: string): AsyncGenerator<TrailInput> {
 }
 
 async function readHead(file: string, size: number): Promise<Uint8Array> {
-  let handle
-  try {
-    handle = await open(file, 'r')
-  } catch (cause) {
-    throw unreadableError(file, cause)
-  }
+  const handle = await openForReading(file)
   try {
     const buffer = new Uint8Array(size)
     const { bytesRead } = await handle.read(buffer, 0, size, 0)

@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises'
 import { BridgeError } from '../../src/errors.ts'
 
 /**
@@ -9,4 +10,16 @@ export function unreadableError(file: string, cause: unknown): BridgeError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code
   const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EISDIR' ? 'is a folder, expected a file' : code === 'EACCES' ? 'permission denied' : (cause as Error)?.message
   return new BridgeError('INPUT_UNREADABLE', `cannot read the file: ${why}`, { file, cause })
+}
+
+/**
+ * Opens a file for reading; a failure is `unreadableError` naming it.
+ * @example const handle = await openForReading('trail.pb')
+ */
+export async function openForReading(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r')
+  } catch (cause) {
+    throw unreadableError(file, cause)
+  }
 }
