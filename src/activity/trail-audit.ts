@@ -27,14 +27,13 @@ export type AuditOptions = {
   agent?: string
   /** only records timed within [from, to] */
   period?: { from: Date; to: Date }
-  now: Date
 }
 
 /**
  * A streaming trail audit: feed it verified entries (from any thread), batches and rounds in any order, then `finish`.
  * Memory per record: its id and 32-byte leaf hash in a compact RecordIndex (for duplicates, batch roots and
  * attestation); everything else is aggregated.
- * @example const a = createTrailAuditor({ grants, keys, now }); a.addEntry(trailEntry(record)); const report = a.finish()
+ * @example const a = createTrailAuditor({ grants, keys }); a.addEntry(trailEntry(record)); const report = a.finish()
  */
 export function createTrailAuditor(options: AuditOptions) {
   const agentFilter = options.agent ? normalizeKey(options.agent) : null
@@ -218,7 +217,7 @@ function coverageProblem(entry: TrailEntry, grants: GrantVerification[]): { code
 /**
  * The whole trail audit in one call (records verified in this thread): signatures, role keys, grant coverage at each
  * record's time with the same agent key and a matching scope, duplicate ids, batch roots, and validator rounds.
- * @example const report = auditTrail({ records, batches, rounds, grants, keys, now }); report.ok
+ * @example const report = auditTrail({ records, batches, rounds, grants, keys }); report.ok
  */
 export function auditTrail(input: AuditOptions & { records: Array<ScpRecord | DdcRecord | NodeAnswer>; batches?: Batch[]; rounds?: Round[] }): TrailReport {
   const auditor = createTrailAuditor(input)

@@ -94,7 +94,7 @@ export async function certify(input: CertifyInput): Promise<CertifyResult> {
     agent_service_pub_key: `ed25519:${agentKey}`,
     grants: active.map((g) => ({ hash: g.hash, user_pub_key: g.user, created_at: g.createdAt, expires_at: g.expiresAt, scopes: g.scopes })),
   }
-  const audit = auditTrail({ ...input.trail, grants: signedGrants, keys: input.keys, agent: agentKey, now })
+  const audit = auditTrail({ ...input.trail, grants: signedGrants, keys: input.keys, agent: agentKey })
   const report: CertifiedTrailReport = { ...audit, consent }
   refusals.push(...trailRefusals(report))
   if (refusals.length > 0) return { certified: false, refusals, report }

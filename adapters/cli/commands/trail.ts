@@ -66,7 +66,7 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const workers = parseInteger('workers', values.workers) ?? (total > AUTO_WORKERS_ABOVE ? defaultWorkerCount() : 0)
-  const auditor = createTrailAuditor({ now, ...(grants ? { grants } : {}), ...(keys ? { keys } : {}), ...(values.agent ? { agent: values.agent } : {}), ...(period ? { period } : {}) })
+  const auditor = createTrailAuditor({ ...(grants ? { grants } : {}), ...(keys ? { keys } : {}), ...(values.agent ? { agent: values.agent } : {}), ...(period ? { period } : {}) })
   let last = 0
   let srVotes = false
   const sink = {

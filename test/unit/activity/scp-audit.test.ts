@@ -80,7 +80,7 @@ describe('SCP agent records', () => {
 
 describe('trail audit', () => {
   it('passes the generated trail: grants cover every record, keys match, batch root matches, round passes', () => {
-    const report = auditTrail({ ...load('trail.jsonl'), grants, keys: keysFile, now })
+    const report = auditTrail({ ...load('trail.jsonl'), grants, keys: keysFile })
     expect(TrailReportSchema.parse(report)).toEqual(report)
     expect(report).toMatchObject({ ok: true, records: 6, signatures: 18, valid: 6, outOfScope: 0, attested: 6, invalid: [], findings: [] })
     expect(report.batches).toEqual([expect.objectContaining({ records: 6, matches: true })])
@@ -100,29 +100,29 @@ describe('trail audit', () => {
       ['cases/trail-batch-mismatch.jsonl', 'BATCH_ROOT_MISMATCH', undefined],
     ]
     for (const [file, code, recordId] of cases) {
-      const report = auditTrail({ ...load(file), grants, keys: keysFile, now })
+      const report = auditTrail({ ...load(file), grants, keys: keysFile })
       expect(report.ok, file).toBe(false)
       expect(report.findings, file).toContainEqual(expect.objectContaining({ code, ...(recordId ? { recordId } : {}) }))
     }
   })
 
   it('never counts records of a failed round as attested', () => {
-    const report = auditTrail({ ...load('cases/trail-round-fails.jsonl'), grants, keys: keysFile, now })
+    const report = auditTrail({ ...load('cases/trail-round-fails.jsonl'), grants, keys: keysFile })
     expect(report.attested).toBe(0)
     expect(report.findings.filter((f) => f.code === 'NOT_ATTESTED')).toHaveLength(6)
   })
 
   it('selects an agent and a period, and without grants checks signatures only', () => {
     const trail = load('cases/trail-other-agent.jsonl')
-    const mine = auditTrail({ records: trail.records, grants, keys: keysFile, now, agent: `ed25519:${Buffer.from(keys.agent.publicKey).toString('hex')}` })
+    const mine = auditTrail({ records: trail.records, grants, keys: keysFile, agent: `ed25519:${Buffer.from(keys.agent.publicKey).toString('hex')}` })
     expect(mine).toMatchObject({ ok: true, records: 6, excluded: 1 })
     // the batch and its round cover every agent's records: the other agent's record still counts for the root
-    const withBatch = auditTrail({ ...trail, grants, keys: keysFile, now, agent: `ed25519:${Buffer.from(keys.agent.publicKey).toString('hex')}` })
+    const withBatch = auditTrail({ ...trail, grants, keys: keysFile, agent: `ed25519:${Buffer.from(keys.agent.publicKey).toString('hex')}` })
     expect(withBatch).toMatchObject({ ok: true, records: 6, excluded: 1, attested: 6, findings: [] })
     expect(withBatch.batches).toEqual([expect.objectContaining({ records: 7, matches: true })])
-    const july = auditTrail({ records: load('trail.jsonl').records, now, period: { from: new Date('2026-07-02T00:00:00Z'), to: new Date('2026-07-04T23:59:59Z') } })
+    const july = auditTrail({ records: load('trail.jsonl').records, period: { from: new Date('2026-07-02T00:00:00Z'), to: new Date('2026-07-04T23:59:59Z') } })
     expect(july).toMatchObject({ ok: true, records: 3, excluded: 3, audited: false })
-    const unaudited = auditTrail({ records: load('cases/trail-out-of-scope.jsonl').records, now })
+    const unaudited = auditTrail({ records: load('cases/trail-out-of-scope.jsonl').records })
     expect(unaudited).toMatchObject({ ok: true, audited: false, outOfScope: 0 })
   })
 
@@ -131,7 +131,7 @@ describe('trail audit', () => {
     const batch = buildBatch('dragon-1', 412, records.map((r) => ({ recordId: r.recordId, bytes: r.payloadBytes })))
     const round = buildRound({ cluster: 'dragon-1', era: 412, batch_root: batch.root, assigned: keys.validators.map((v) => v.publicKey), votes: keys.validators.map((signer) => ({ signer, verdict: 'PASS' as const })) })
     expect(batch.root).toBe(load('trail.jsonl').batches[0]!.root)
-    expect(auditTrail({ records, batches: [batch], rounds: [round], now }).rounds[0]).toMatchObject({ passed: true, agreeing: 5 })
+    expect(auditTrail({ records, batches: [batch], rounds: [round] }).rounds[0]).toMatchObject({ passed: true, agreeing: 5 })
   })
 
   it('counts a passed round only for the batch of its own cluster and era', () => {
@@ -140,7 +140,7 @@ describe('trail audit', () => {
     const assigned = keys.validators.map((v) => v.publicKey)
     const votes = keys.validators.map((signer) => ({ signer, verdict: 'PASS' as const }))
     const otherEra = buildRound({ cluster: batch.cluster, era: batch.era + 1, batch_root: batch.root, assigned, votes })
-    const report = auditTrail({ records, batches, rounds: [otherEra], now })
+    const report = auditTrail({ records, batches, rounds: [otherEra] })
     expect(report.rounds[0]).toMatchObject({ passed: true, era: batch.era + 1 })
     expect(report.attested).toBe(0)
     expect(report.findings).toContainEqual(expect.objectContaining({ code: 'ROUND_WITHOUT_BATCH' }))
@@ -150,7 +150,7 @@ describe('trail audit', () => {
     const node = ed25519FromSeed(new Uint8Array(32).fill(71))
     const answer = (payload: string) =>
       parseNodeAnswer(`{"payload":${payload},"signer":"${Buffer.from(node.publicKey).toString('base64')}","signature":"${Buffer.from(node.sign(Buffer.from(payload))).toString('base64')}"}`, { file: `${payload}.json` })
-    const report = auditTrail({ records: [answer('{"bucket_id":1}'), answer('{"bucket_id":2}')], now })
+    const report = auditTrail({ records: [answer('{"bucket_id":1}'), answer('{"bucket_id":2}')] })
     expect(report).toMatchObject({ ok: true, records: 2, valid: 2, findings: [] })
   })
 })
