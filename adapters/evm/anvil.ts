@@ -1,11 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { BridgeError } from '../../src/errors.ts'
 import { devAccounts, type DevAccount } from './dev-accounts.ts'
 
 /** The anvil binary shipped by npm `@foundry-rs/anvil-linux-amd64`. */
-export const anvilBinary = fileURLToPath(new URL('../../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil', import.meta.url))
+export const anvilBinary = anvilPath()
+
+/** Where npm put the package's binary (node_modules of this project, or of a project that installed this package). */
+function anvilPath(): string {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@foundry-rs/anvil-linux-amd64/package.json')), 'bin', 'anvil')
+  } catch {
+    return 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil'
+  }
+}
 
 export type AnvilOptions = {
   /** TCP port on 127.0.0.1; 0 (default) lets the OS pick a free one */

@@ -1,7 +1,4 @@
-import { unlinkSync } from 'node:fs'
-import { mkdir, rename } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { BridgeError } from '../../src/errors.ts'
 import type { RawItem } from '../../src/activity/raw-item.ts'
@@ -55,11 +52,10 @@ export class VerifyPool {
   }
 
   /**
-   * Starts `size` workers and waits until they are ready. Each runs one plain-JavaScript bundle of verify-worker.ts
-   * (see `workerEntry`), so no worker pays for a TypeScript loader of its own.
+   * Starts `size` workers and waits until they are ready. Each runs the compiled verify-worker.js (see `workerEntry`).
    */
   static async start(size = defaultWorkerCount()): Promise<VerifyPool> {
-    const entry = await workerEntry()
+    const entry = workerEntry()
     const workers = Array.from({ length: size }, () => new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB } }))
     await Promise.all(
       workers.map(
@@ -119,33 +115,11 @@ export class VerifyPool {
   }
 }
 
-let bundled: Promise<URL> | undefined
-
 /**
- * The worker's entry: verify-worker.ts bundled once per process into plain ESM with esbuild (the transpiler tsx runs
- * on, installed with it), written under node_modules/.cache/ccp-bridge/ so its package imports resolve from the
- * project. A worker that registered tsx itself would carry its own loader thread (about 40 MiB more per worker).
- * Falls back to verify-worker.mjs (which registers tsx) when esbuild cannot be loaded.
+ * The worker's entry: the compiled verify-worker.js beside this module in dist/. Run from the TypeScript sources (tests,
+ * tsx), this module uses the compiled worker in dist/ too (built by `npm run build`, which the test setup runs), so no
+ * worker pays for a TypeScript loader of its own and nothing is written at run time.
  */
-function workerEntry(): Promise<URL> {
-  bundled ??= (async () => {
-    const source = fileURLToPath(new URL('./verify-worker.ts', import.meta.url))
-    const dir = fileURLToPath(new URL('../../node_modules/.cache/ccp-bridge/', import.meta.url))
-    try {
-      const { build } = await import('esbuild')
-      await mkdir(dir, { recursive: true })
-      const out = `${dir}verify-worker-${process.pid}.mjs`
-      await build({ entryPoints: [source], bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', outfile: `${out}.tmp`, logLevel: 'silent' })
-      await rename(`${out}.tmp`, out)
-      process.once('exit', () => {
-        try {
-          unlinkSync(out) // synchronous: async work does not run in an exit handler
-        } catch {}
-      })
-      return pathToFileURL(out)
-    } catch {
-      return new URL('./verify-worker.mjs', import.meta.url)
-    }
-  })()
-  return bundled
+function workerEntry(): URL {
+  return import.meta.url.endsWith('.js') ? new URL('./verify-worker.js', import.meta.url) : new URL('../../dist/adapters/workers/verify-worker.js', import.meta.url)
 }

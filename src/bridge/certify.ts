@@ -1,4 +1,4 @@
-import { getAddress } from 'viem'
+import { checksumAddress } from '../crypto/eip55.ts'
 import { canonicalJsonBytes } from '../crypto/canonical-json.ts'
 import { sha256 } from '../crypto/hash.ts'
 import { attestScopeHash, ccpDomain, ccpTypes } from '../crypto/eip712.ts'
@@ -120,7 +120,7 @@ export async function certify(input: CertifyInput): Promise<CertifyResult> {
   const draft: CertificateDraft = {
     version: '0.2.0',
     certificate_id: config.certificate_id ?? uuidFrom({ agent: config.identity.agent_id, issued_at: issuedAt.toISOString(), report: reportUri }),
-    identity: { ...config.identity, agent_id: getAddress(config.identity.agent_id), operator_id: getAddress(config.identity.operator_id) },
+    identity: { ...config.identity, agent_id: checksumAddress(config.identity.agent_id), operator_id: checksumAddress(config.identity.operator_id) },
     validity: { issued_at: isoSeconds(issuedAt), expires_at: isoSeconds(expiresAt) },
     constraints: [...(config.constraints as Constraint[]), permissionBoundary],
     reserve: config.reserve,
@@ -128,12 +128,12 @@ export async function certify(input: CertifyInput): Promise<CertifyResult> {
     derived_metrics: { containment_bound: '0', containment_bound_denomination: config.reserve.denomination, agent_independent_layer_count: 0, agent_influenceable_layer_count: 0, certificate_class: wanted },
     attestations: [
       {
-        auditor_id: getAddress(input.auditor.address),
+        auditor_id: checksumAddress(input.auditor.address),
         auditor_name: config.attestation.auditor_name,
         scope: TRAIL_SCOPE,
         report_hash: reportUri,
         stake_amount: config.attestation.stake_amount,
-        stake_contract: getAddress(stakeContract),
+        stake_contract: checksumAddress(stakeContract),
       },
     ],
     operator_metadata: config.operator_metadata,

@@ -1,4 +1,4 @@
-import { getAddress } from 'viem'
+import { checksumAddress } from '../crypto/eip55.ts'
 
 /**
  * Why an EVM address text is not acceptable, or undefined when it is: 0x + 40 hex digits, not the zero address,
@@ -10,7 +10,7 @@ export function addressProblem(text: unknown): string | undefined {
   const body = text.slice(2)
   if (/^0+$/.test(body)) return 'the zero address is not an account'
   if (body === body.toLowerCase() || body === body.toUpperCase()) return undefined
-  const checksummed = getAddress(text)
+  const checksummed = checksumAddress(text)
   return checksummed === text ? undefined : `EIP-55 checksum is wrong: expected ${checksummed}`
 }
 

@@ -1,4 +1,4 @@
-import { getAddress, isAddress, zeroAddress } from 'viem'
+import { checksumAddress, ZERO_ADDRESS } from '../crypto/eip55.ts'
 import { BridgeError } from '../errors.ts'
 import { attestScopeHash, publishUriHash, type PublishMessage } from '../crypto/eip712.ts'
 import type { Certificate } from '../schema/certificate.ts'
@@ -60,7 +60,7 @@ export function publishMessage(params: UnsignedPublishParams, operator: `0x${str
   return {
     certHash: params.certHash,
     agent: params.agent,
-    operator: getAddress(operator),
+    operator: checksumAddress(operator),
     certificateClass: params.certificateClass,
     expiresAt: params.expiresAt,
     containmentBound: params.containmentBound,
@@ -83,12 +83,12 @@ export function boundSpendingLimitContract(certificate: Certificate): { text: st
 /** The enforcing contract of the tightest agent-independent SPENDING_LIMIT (the containment bound's), or the zero address. */
 function tightestSpendingLimitContract(certificate: Certificate): `0x${string}` {
   const contract = boundSpendingLimitContract(certificate)
-  return contract === undefined ? zeroAddress : address(contract.text, contract.path)
+  return contract === undefined ? ZERO_ADDRESS : address(contract.text, contract.path)
 }
 
 function address(text: string, path: string): `0x${string}` {
-  if (!isAddress(text, { strict: false })) throw new BridgeError('ONCHAIN_ADDRESS_INVALID', `expected an EVM address, got ${JSON.stringify(text)}`, { path })
-  return getAddress(text)
+  if (!/^0x[0-9a-fA-F]{40}$/.test(text)) throw new BridgeError('ONCHAIN_ADDRESS_INVALID', `expected an EVM address, got ${JSON.stringify(text)}`, { path })
+  return checksumAddress(text)
 }
 
 function unixSeconds(iso: string, path: string): number {

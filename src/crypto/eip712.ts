@@ -1,3 +1,6 @@
+import * as Secp256k1 from 'ox/Secp256k1'
+import * as Signature from 'ox/Signature'
+import * as TypedData from 'ox/TypedData'
 import { keccak256 } from './hash.ts'
 
 /**
@@ -69,4 +72,18 @@ export const C3_SCOPES = ['COMPOSITION_ANALYSIS', 'FULL_STACK_VERIFICATION'] as 
  */
 export function publishUriHash(uri: string): `0x${string}` {
   return keccak256(new TextEncoder().encode(uri))
+}
+
+/**
+ * The address that produced an EIP-712 signature over typed data (ECDSA recovery), or undefined when the signature is
+ * malformed or recovers no key. Contract wallets (ERC-1271) sign differently: ask the chain for those.
+ * @example recoverTypedDataSigner({ domain, types: ccpTypes, primaryType: 'Attest', message, signature })
+ */
+export function recoverTypedDataSigner(parameters: { domain: Record<string, unknown>; types: Record<string, unknown>; primaryType: string; message: Record<string, unknown>; signature: `0x${string}` }): `0x${string}` | undefined {
+  try {
+    const payload = TypedData.getSignPayload({ domain: parameters.domain, types: parameters.types, primaryType: parameters.primaryType, message: parameters.message } as never)
+    return Secp256k1.recoverAddress({ payload, signature: Signature.fromHex(parameters.signature) })
+  } catch {
+    return undefined
+  }
 }

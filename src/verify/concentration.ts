@@ -1,4 +1,4 @@
-import { zeroAddress } from 'viem'
+import { ZERO_ADDRESS } from '../crypto/eip55.ts'
 import type { RegistryRecord } from '../ports.ts'
 import type { RiskPolicy } from '../schema/policy.ts'
 import type { Reason } from './reasons.ts'
@@ -25,7 +25,7 @@ export function concentration(record: RegistryRecord, active: RegistryRecord[], 
   })
   const sameContract = (pick: (r: RegistryRecord) => string) => {
     const contract = pick(record)
-    if (contract.toLowerCase() === zeroAddress) return null
+    if (contract.toLowerCase() === ZERO_ADDRESS) return null
     const n = active.filter((r) => pick(r).toLowerCase() === contract.toLowerCase()).length
     return { contract, certificates: n, share: share(n) }
   }

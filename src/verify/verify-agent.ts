@@ -1,5 +1,5 @@
-import { getAddress, recoverTypedDataAddress, zeroAddress } from 'viem'
-import { attestScopeHash, ccpDomain, ccpTypes } from '../crypto/eip712.ts'
+import { checksumAddress, ZERO_ADDRESS } from '../crypto/eip55.ts'
+import { attestScopeHash, ccpDomain, ccpTypes, recoverTypedDataSigner } from '../crypto/eip712.ts'
 import { certificateHash, certificateUri, parseCertificateUri } from '../certificate/hash.ts'
 import { boundSpendingLimitContract, publishMessage, toPublishParams } from '../certificate/onchain.ts'
 import { certificateStatus } from '../certificate/status.ts'
@@ -31,7 +31,7 @@ export type VerifyAgentResult = {
  * @example const r = await verifyAgent({ agent, registry, store, policy: {}, now }); r.decision
  */
 export async function verifyAgent(input: { agent: Address; registry: Registry; store: ContentStore; policy: RiskPolicy; now: Date }): Promise<VerifyAgentResult> {
-  const agent = getAddress(input.agent)
+  const agent = checksumAddress(input.agent)
   const reasons: Reason[] = []
   const done = (extra: Partial<VerifyAgentResult> = {}): VerifyAgentResult => ({ agent, decision: decide(reasons), reasons, ...extra })
 
@@ -126,8 +126,8 @@ function anchorMismatches(cert: Certificate, record: RegistryRecord): Reason[] {
   if (cert.derived_metrics.certificate_class !== record.certificateClass) mismatch('certificate_class', cert.derived_metrics.certificate_class, record.certificateClass)
   if (!sameAddress(cert.reserve.contract_address, record.reserveVault)) mismatch('reserve vault (reserve.contract_address)', cert.reserve.contract_address, record.reserveVault)
   const limit = boundSpendingLimitContract(cert)
-  if (!sameAddress(limit?.text ?? zeroAddress, record.spendingLimit)) {
-    mismatch(`spending limit contract (${limit ? limit.path.slice(2) : 'no agent-independent SPENDING_LIMIT: zero address'})`, limit?.text ?? zeroAddress, record.spendingLimit)
+  if (!sameAddress(limit?.text ?? ZERO_ADDRESS, record.spendingLimit)) {
+    mismatch(`spending limit contract (${limit ? limit.path.slice(2) : 'no agent-independent SPENDING_LIMIT: zero address'})`, limit?.text ?? ZERO_ADDRESS, record.spendingLimit)
   }
   const auditors = cert.attestations.map((a) => a.auditor_id)
   if (auditors.length !== record.auditors.length || auditors.some((a, i) => !sameAddress(a, record.auditors[i]!))) {
@@ -141,7 +141,7 @@ async function signatureReasons(cert: Certificate, certHash: Hex, record: Regist
   const bad = (code: string, message: string) => out.push({ stage: 'signatures', code, effect: 'reject', message })
   const domain = ccpDomain(registry.chainId, registry.address)
   for (const [i, a] of cert.attestations.entries()) {
-    const signer = await recover({ domain, types: ccpTypes, primaryType: 'Attest', message: { certHash, auditor: getAddress(a.auditor_id), scope: attestScopeHash(a.scope), stake: BigInt(a.stake_amount.split('.')[0]!) }, signature: a.signature as Hex })
+    const signer = recoverTypedDataSigner({ domain, types: ccpTypes, primaryType: 'Attest', message: { certHash, auditor: checksumAddress(a.auditor_id), scope: attestScopeHash(a.scope), stake: BigInt(a.stake_amount.split('.')[0]!) }, signature: a.signature as Hex })
     if (!signer || signer.toLowerCase() !== a.auditor_id.toLowerCase()) bad('AUDITOR_SIGNATURE_INVALID', `attestations[${i}] (${a.scope}): the EIP-712 Attest signature is not by ${a.auditor_id}`)
   }
   const signatures = await registry.publishSignatures(certHash)
@@ -158,17 +158,9 @@ async function signatureReasons(cert: Certificate, certHash: Hex, record: Regist
   }
   // the struct names the operator the contract saw as msg.sender (record.operator); a record whose operator is not the
   // document's is already an ANCHOR_FIELD_MISMATCH, and the agent's co-signature below holds only for that operator
-  const operator = await recover({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, record.operator, signatures.nonce), signature: signatures.operatorSig })
+  const operator = recoverTypedDataSigner({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, record.operator, signatures.nonce), signature: signatures.operatorSig })
   if (!operator || operator.toLowerCase() !== cert.identity.operator_id.toLowerCase()) bad('OPERATOR_SIGNATURE_INVALID', `the operator's Publish signature is not by ${cert.identity.operator_id}`)
-  const agent = await recover({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, record.operator, signatures.agentNonce), signature: signatures.agentSig })
+  const agent = recoverTypedDataSigner({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, record.operator, signatures.agentNonce), signature: signatures.agentSig })
   if (!agent || agent.toLowerCase() !== cert.identity.agent_id.toLowerCase()) bad('AGENT_SIGNATURE_INVALID', `the agent's Publish co-signature is not by ${cert.identity.agent_id}`)
   return out
-}
-
-async function recover(parameters: Parameters<typeof recoverTypedDataAddress>[0]): Promise<string | undefined> {
-  try {
-    return await recoverTypedDataAddress(parameters)
-  } catch {
-    return undefined
-  }
 }
