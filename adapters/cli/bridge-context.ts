@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join, dirname } from 'node:path'
-import YAML from 'yaml'
 import { BridgeError } from '../../src/errors.ts'
 import type { TrailInput } from '../../src/bridge/certify.ts'
 import { decodeRawItem } from '../../src/activity/raw-item.ts'
@@ -9,36 +8,31 @@ export { readKeysFile as readKeys } from '../files/keys.ts'
 import { containmentConfigSchema, type ContainmentConfig } from '../../src/schema/config.ts'
 import { riskPolicySchema, type RiskPolicy } from '../../src/schema/policy.ts'
 import { zodIssues } from '../../src/schema/zod-issues.ts'
-import { jsonStateStore } from '../store/json-state-store.ts'
+import { cliStateStore, DEFAULT_DATA_DIR } from './database.ts'
 import { unreadableError } from '../files/unreadable.ts'
 import { localContentStore } from '../store/local-content-store.ts'
-import { parseJsonText, readInputBytes } from './input.ts'
+import { LIMITS } from '../../src/limits.ts'
+import { readJsonOrYamlFile } from './input.ts'
 
-/** The embedded defaults: a local content store and a state file under ./.ccp-bridge. */
-export const DEFAULT_STORE = '.ccp-bridge/store'
+/** The embedded defaults: a local content store in ./.ccp-bridge/store, the state database in ./.ccp-bridge/db. */
+export const DEFAULT_STORE = join(DEFAULT_DATA_DIR, 'store')
 
 /**
- * The content store and state store a command uses: `--store DIR` (default .ccp-bridge/store) and `--state FILE`
- * (default state.json beside the store folder).
- * @example const { store, state } = localStores(values.store, values.state)
+ * The content store and state store a command uses. The data folder is `--data-dir DIR`, else the folder holding
+ * `--store DIR`, else .ccp-bridge; the store is `--store DIR`, else `<data dir>/store`. The state lives in SQL:
+ * PostgreSQL when DATABASE_URL is set, else the embedded database in `<data dir>/db`, opened on first use. `--state FILE`
+ * names a JSON state file of an earlier version to import (default `<data dir>/state.json`, when present).
+ * @example const { store, state } = localStores(values.store, values.state, values['data-dir'])
  */
-export function localStores(storeDir: string | undefined, stateFile: string | undefined) {
-  const dir = storeDir ?? DEFAULT_STORE
-  return { store: localContentStore(dir), state: jsonStateStore(stateFile ?? join(dirname(dir), 'state.json')), storeDir: dir }
+export function localStores(storeDir: string | undefined, stateFile: string | undefined, dataDir?: string | undefined) {
+  const data = dataDir ?? (storeDir ? dirname(storeDir) : DEFAULT_DATA_DIR)
+  const dir = storeDir ?? join(data, 'store')
+  return { store: localContentStore(dir), state: cliStateStore({ dataDir: data, legacyStateFile: stateFile }), storeDir: dir, dataDir: data }
 }
 
 /** Reads a JSON or YAML file and validates it with a schema; failures name the file and the JSON path. */
 async function readStructured<T>(file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: any } }, what: string): Promise<T> {
-  const bytes = await readInputBytes(file)
-  const text = new TextDecoder().decode(bytes)
-  let value: unknown
-  if (/\.ya?ml$/i.test(file)) {
-    try {
-      value = YAML.parse(text)
-    } catch (cause) {
-      throw new BridgeError('INPUT_NOT_YAML', `not valid YAML`, { file, cause, details: (cause as Error).message })
-    }
-  } else value = parseJsonText(text, file)
+  const value = await readJsonOrYamlFile(file, LIMITS.config)
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issues = zodIssues(parsed.error)
