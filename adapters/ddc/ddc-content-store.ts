@@ -6,13 +6,35 @@ import type { FileUri as FileUriClass } from '../../node_modules/@cere-ddc-sdk/d
 import type { ContentStore } from '../../src/ports.ts'
 import { certificateCid, parseCertificateUri } from '../../src/certificate/hash.ts'
 
+/** The Cere networks the DDC SDK has presets for. */
+export const DDC_NETWORKS = ['devnet', 'testnet', 'mainnet'] as const
+export type DdcNetwork = (typeof DDC_NETWORKS)[number]
+
 export type DdcStoreConfig = {
-  /** the DDC bucket the documents go to */
+  /** the DDC bucket the documents go to (a whole number) */
   bucketId: string | bigint
   /** a substrate URI or 0x-hex seed of the account that owns the bucket (never printed) */
   signer: string
-  /** the Cere network preset (DDC SDK DEVNET / TESTNET / MAINNET) */
-  network?: 'devnet' | 'testnet' | 'mainnet'
+  /** the Cere network preset (DDC SDK DEVNET / TESTNET / MAINNET); anything else is refused */
+  network?: string
+  /** how long to wait for the network before giving up (default 20 s) */
+  connectTimeoutMs?: number
+}
+
+/**
+ * Checks a DDC network name and a bucket id as the user gave them (naming the option), before anything connects.
+ * @example ddcTarget({ bucketId: '12', network: 'devnet' }) // { bucketId: 12n, network: 'devnet' }
+ */
+export function ddcTarget(config: { bucketId: string | bigint; network?: string | undefined }): { bucketId: bigint; network: DdcNetwork } {
+  const network = config.network ?? 'testnet'
+  if (!(DDC_NETWORKS as readonly string[]).includes(network)) {
+    throw new BridgeError('DDC_NETWORK_INVALID', `--ddc-network expects ${DDC_NETWORKS.join(', ')}, got ${JSON.stringify(network).slice(0, 80)}`)
+  }
+  const text = String(config.bucketId)
+  if (!/^[0-9]{1,20}$/.test(text) || BigInt(text) > 2n ** 64n - 1n) {
+    throw new BridgeError('BAD_ARGUMENTS', `--ddc-bucket expects a DDC bucket id (a whole number up to 2^64 − 1), got ${JSON.stringify(text).slice(0, 80)}`)
+  }
+  return { bucketId: BigInt(text), network: network as DdcNetwork }
 }
 
 /**
@@ -22,22 +44,43 @@ export type DdcStoreConfig = {
  * @example const store = await ddcContentStore({ bucketId: 12n, signer: '//Alice', network: 'devnet' })
  */
 export async function ddcContentStore(config: DdcStoreConfig): Promise<ContentStore> {
+  const { bucketId, network } = ddcTarget(config)
   let sdk: DdcSdk
   try {
     sdk = (await import('@cere-ddc-sdk/ddc-client')) as unknown as DdcSdk
   } catch (cause) {
     throw new BridgeError('DDC_SDK_MISSING', 'cannot load @cere-ddc-sdk/ddc-client', { kind: 'io', cause, details: (cause as Error).message })
   }
-  const preset = config.network === 'mainnet' ? sdk.MAINNET : config.network === 'devnet' ? sdk.DEVNET : sdk.TESTNET
-  const bucketId = BigInt(config.bucketId)
+  const preset = network === 'mainnet' ? sdk.MAINNET : network === 'devnet' ? sdk.DEVNET : sdk.TESTNET
+  const timeoutMs = config.connectTimeoutMs ?? 20_000
   let client: DdcClientClass
   try {
-    client = await sdk.DdcClient.create(config.signer, preset)
+    client = new sdk.DdcClient(config.signer, { ...preset, logErrors: false } as never)
   } catch (cause) {
-    throw new BridgeError('DDC_UNREACHABLE', `cannot connect to DDC (${config.network ?? 'testnet'})`, { kind: 'io', cause, details: (cause as Error).message })
+    throw new BridgeError('DDC_SIGNER_INVALID', 'the DDC signer is not a substrate URI or seed', { cause, details: (cause as Error).message })
+  }
+  // the SDK reconnects forever and rejects promises nobody awaits: connect with a deadline, then disconnect on failure
+  const swallow = (reason: unknown) => void reason
+  process.on('unhandledRejection', swallow)
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const connecting = client.connect()
+    connecting.catch(swallow)
+    await Promise.race([
+      connecting,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from ${network} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs)
+      }),
+    ])
+  } catch (cause) {
+    await client.disconnect().catch(swallow)
+    throw new BridgeError('DDC_UNREACHABLE', `cannot connect to DDC (${network})`, { kind: 'io', cause, details: cause instanceof Error ? cause.message : 'the network did not answer' })
+  } finally {
+    clearTimeout(timer)
+    process.removeListener('unhandledRejection', swallow)
   }
   return {
-    description: `DDC bucket ${bucketId} (${config.network ?? 'testnet'})`,
+    description: `DDC bucket ${bucketId} (${network})`,
     async put(bytes) {
       const cid = certificateCid(bytes)
       try {

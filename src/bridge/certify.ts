@@ -1,7 +1,12 @@
 import { checksumAddress } from '../crypto/eip55.ts'
 import { canonicalJsonBytes } from '../crypto/canonical-json.ts'
 import { sha256 } from '../crypto/hash.ts'
-import { attestScopeHash, ccpDomain, ccpTypes } from '../crypto/eip712.ts'
+import { sr25519Ready } from '../crypto/sr25519.ts'
+import { ccpDomain, ccpTypes } from '../crypto/eip712.ts'
+import { certificateAttestMessage } from '../certificate/onchain.ts'
+import { isIndependentAttestation, isStakedAttestation, reserveCovers, validityDurationMs, type ContainmentBound } from '../certificate/class-rules.ts'
+import { containmentBound } from '../certificate/derive.ts'
+import { CLASS_MIN_RESERVE_RATIO, CLASS_REQUIRES_ATTESTATION, CLASS_REQUIRES_COMPOSITION_ANALYSIS, COMPOSITION_SCOPES } from '../certificate/classes.ts'
 import { normalizeKey } from '../activity/keys.ts'
 import { verifyGrant } from '../consent/verify-grant.ts'
 import { CLASS_MAX_VALIDITY_DAYS, CLASSES } from '../certificate/classes.ts'
@@ -67,6 +72,7 @@ export type CertifyResult =
  * @example const r = await certify({ config, grants, trail, keys, now, registry, auditor, store }); if (r.certified) r.certHash
  */
 export async function certify(input: CertifyInput): Promise<CertifyResult> {
+  await sr25519Ready() // grants, records and votes may be sr25519-signed
   const { config, now } = input
   const refusals: Refusal[] = []
   const agentKey = normalizeKey(config.agent_service_pub_key)
@@ -143,9 +149,11 @@ export async function certify(input: CertifyInput): Promise<CertifyResult> {
     return { certified: false, refusals: [{ code: 'NO_CONTAINMENT_BOUND', message: 'the config declares no agent-independent SPENDING_LIMIT, so there is no containment bound' }], report }
   }
   if (derived.certificate_class === 'NONE' || CLASSES.indexOf(derived.certificate_class) < CLASSES.indexOf(wanted)) {
+    const supported = derived.certificate_class === 'NONE' ? 'no class' : `at most ${derived.certificate_class}`
+    const causes = classShortfalls(draft as Certificate, wanted, containmentBound(draft as Certificate))
     return {
       certified: false,
-      refusals: [{ code: 'CLASS_NOT_SUPPORTED', message: `class ${wanted} is not supported by the rules: the evidence and config support ${derived.certificate_class === 'NONE' ? 'no class' : `at most ${derived.certificate_class}`} (validity ${Math.round((expiresAt.getTime() - issuedAt.getTime()) / DAY_MS)} days, reserve ratio ${config.reserve.reserve_ratio}×, attestation scope ${TRAIL_SCOPE})` }],
+      refusals: causes.length > 0 ? causes : [{ code: 'CLASS_NOT_SUPPORTED', message: `class ${wanted} is not supported by the rules: the evidence and config support ${supported}` }],
       report,
     }
   }
@@ -156,13 +164,37 @@ export async function certify(input: CertifyInput): Promise<CertifyResult> {
     domain: ccpDomain(input.registry.chainId, input.registry.address),
     types: ccpTypes,
     primaryType: 'Attest',
-    message: { certHash, auditor: attestation.auditor_id, scope: attestScopeHash(TRAIL_SCOPE), stake: BigInt(attestation.stake_amount) },
+    message: certificateAttestMessage(draft as Certificate, certHash, 0),
   })
   const validation = validateCertificate(draft, { chainId: config.identity.chain_id, now })
   if (!validation.valid) {
     return { certified: false, refusals: validation.errors.map((e) => ({ code: `RULE_${e.code}`, message: `${e.path}: ${e.message}` })), report }
   }
   return { certified: true, certificate: draft as Certificate, certHash, report, reportUri, grantHashes: active.map((g) => g.hash) }
+}
+
+/**
+ * Why a class's rules do not hold for a draft, one refusal per broken rule, each naming its real cause (a zero stake is a
+ * stake problem, not a class problem): validity, reserve ratio, a staked independent attestation, composition analysis.
+ */
+function classShortfalls(cert: Certificate, wanted: Certificate['derived_metrics']['certificate_class'], bound: ContainmentBound | undefined): Refusal[] {
+  const out: Refusal[] = []
+  const days = Math.round(validityDurationMs(cert) / DAY_MS)
+  if (days > CLASS_MAX_VALIDITY_DAYS[wanted]) out.push({ code: 'VALIDITY_EXCEEDS_CLASS_MAX', message: `valid ${days} days, class ${wanted} allows at most ${CLASS_MAX_VALIDITY_DAYS[wanted]}` })
+  if (!reserveCovers(cert, bound, CLASS_MIN_RESERVE_RATIO[wanted])) {
+    out.push({ code: 'RESERVE_RATIO_BELOW_CLASS_MIN', message: `reserve ${cert.reserve.amount} ${cert.reserve.denomination} is ${cert.reserve.reserve_ratio}× the bound ${bound?.amount ?? '(none)'} ${bound?.denomination ?? ''}`.trimEnd() + `; class ${wanted} needs at least ${CLASS_MIN_RESERVE_RATIO[wanted]}×` })
+  }
+  const independent = cert.attestations.filter((a) => isIndependentAttestation(cert, a))
+  for (const [i, a] of cert.attestations.entries()) {
+    if (!isIndependentAttestation(cert, a)) out.push({ code: 'AUDITOR_NOT_INDEPENDENT', message: `attestations[${i}]: the auditor key ${a.auditor_id} is the operator's or the agent's; an auditor must be independent` })
+  }
+  if (CLASS_REQUIRES_ATTESTATION[wanted] && independent.length > 0 && !independent.some(isStakedAttestation)) {
+    out.push({ code: 'ATTESTATION_NOT_STAKED', message: `the attestation's stake_amount is ${independent[0]!.stake_amount}: class ${wanted} needs a staked attestation (set attestation.stake_amount in the config to at least the deployment's minimum stake)` })
+  }
+  if (CLASS_REQUIRES_COMPOSITION_ANALYSIS[wanted] && !independent.some((a) => COMPOSITION_SCOPES.includes(a.scope))) {
+    out.push({ code: 'COMPOSITION_ANALYSIS_REQUIRED', message: `class ${wanted} needs an attestation scoped ${COMPOSITION_SCOPES.join(' or ')}; the bridge attests ${TRAIL_SCOPE} only` })
+  }
+  return out
 }
 
 /** Every reason the trail does not support a certificate: failed records, records outside the consent, unattested batches. */

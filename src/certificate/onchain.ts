@@ -1,6 +1,11 @@
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
 import { checksumAddress, ZERO_ADDRESS } from '../crypto/eip55.ts'
+import { bytesToHex, hexToBytes } from '../crypto/bytes.ts'
 import { BridgeError } from '../errors.ts'
-import { attestScopeHash, publishUriHash, type PublishMessage } from '../crypto/eip712.ts'
+import { keccak256 } from '../crypto/hash.ts'
+import { attestScopeHash, type AttestMessage, type PublishMessage, type TermsMessage } from '../crypto/eip712.ts'
 import type { Certificate } from '../schema/certificate.ts'
 import { classToNumber } from './classes.ts'
 import { containmentBound } from './derive.ts'
@@ -8,7 +13,10 @@ import { containmentBound } from './derive.ts'
 /** The registry's `AttestationParams`: scope is keccak256 of the scope name (see attestScopeHash). */
 export type OnchainAttestation = { auditor: `0x${string}`; scope: `0x${string}`; stake: bigint }
 
-/** The registry's `PublishParams` (adapters/evm/contracts/ICCPRegistry.sol), field for field, without `agentSig`. */
+/**
+ * The registry's `PublishParams` (adapters/evm/contracts/ICCPRegistry.sol), field for field, without `agentSig`.
+ * `uriDigest` is the sha2-256 digest inside the document's CID, from which the registry rebuilds `ipfs://…`.
+ */
 export type UnsignedPublishParams = {
   certHash: `0x${string}`
   agent: `0x${string}`
@@ -18,7 +26,7 @@ export type UnsignedPublishParams = {
   containmentBound: bigint
   reserveVault: `0x${string}`
   spendingLimit: `0x${string}`
-  ipfsUri: string
+  uriDigest: `0x${string}`
   attestations: OnchainAttestation[]
 }
 /** `PublishParams` with the agent's co-signature. */
@@ -31,7 +39,7 @@ const UINT128_MAX = (1n << 128n) - 1n
  * Pure. Amounts must be whole numbers: containment_bound in the certificate's denomination units, stake_amount in wei of the staking contract.
  * @example const params = toPublishParams(certificate, { certHash: certificateHash(certificate), ipfsUri: 'ipfs://bafkrei…' })
  */
-export function toPublishParams(certificate: Certificate, anchor: { certHash: `0x${string}`; ipfsUri: string }): UnsignedPublishParams {
+export function toPublishParams(certificate: Certificate, anchor: { certHash: `0x${string}`; ipfsUri: string | null }): UnsignedPublishParams {
   const spendingLimit = tightestSpendingLimitContract(certificate)
   return {
     certHash: anchor.certHash,
@@ -42,7 +50,7 @@ export function toPublishParams(certificate: Certificate, anchor: { certHash: `0
     containmentBound: wholeAmount(certificate.derived_metrics.containment_bound, '$.derived_metrics.containment_bound', UINT128_MAX),
     reserveVault: address(certificate.reserve.contract_address, '$.reserve.contract_address'),
     spendingLimit,
-    ipfsUri: anchor.ipfsUri,
+    uriDigest: anchor.ipfsUri === null ? (`0x${'0'.repeat(64)}` as const) : uriDigest(anchor.ipfsUri),
     attestations: certificate.attestations.map((attestation, i) => ({
       auditor: address(attestation.auditor_id, `$.attestations[${i}].auditor_id`),
       scope: attestScopeHash(attestation.scope),
@@ -52,11 +60,11 @@ export function toPublishParams(certificate: Certificate, anchor: { certHash: `0
 }
 
 /**
- * The EIP-712 `Publish` message the operator and the agent sign for these params, the operator that will send the
- * publish (the contract encodes `msg.sender`) and a signer's nonce.
- * @example publishMessage(params, operator.address, await getNonce(client, registry, operator.address))
+ * The `Terms` of a certificate as the registry checks them: the params' fields and the operator that sends the publish
+ * (the contract encodes `msg.sender`).
+ * @example termsMessage(params, operator.address)
  */
-export function publishMessage(params: UnsignedPublishParams, operator: `0x${string}`, nonce: bigint): PublishMessage {
+export function termsMessage(params: UnsignedPublishParams, operator: `0x${string}`): TermsMessage {
   return {
     certHash: params.certHash,
     agent: params.agent,
@@ -64,9 +72,82 @@ export function publishMessage(params: UnsignedPublishParams, operator: `0x${str
     certificateClass: params.certificateClass,
     expiresAt: params.expiresAt,
     containmentBound: params.containmentBound,
-    uriHash: publishUriHash(params.ipfsUri),
-    nonce,
   }
+}
+
+/**
+ * The EIP-712 `Publish` message the agent signs for these params and the operator that will send the publish.
+ * @example publishMessage(params, operator.address)
+ */
+export function publishMessage(params: UnsignedPublishParams, operator: `0x${string}`): PublishMessage {
+  return { terms: termsMessage(params, operator), uriDigest: params.uriDigest }
+}
+
+/**
+ * The EIP-712 `Attest` message the auditor of `params.attestations[index]` signs.
+ * @example attestMessage(params, operator.address, 0)
+ */
+export function attestMessage(params: Omit<UnsignedPublishParams, 'uriDigest'>, operator: `0x${string}`, index: number): AttestMessage {
+  const attestation = params.attestations[index]
+  if (!attestation) throw new BridgeError('ATTESTATION_MISSING', `the certificate has no attestation ${index}`, { path: `$.attestations[${index}]` })
+  return { terms: termsMessage(params as UnsignedPublishParams, operator), auditor: attestation.auditor, scope: attestation.scope, stake: attestation.stake }
+}
+
+/**
+ * The `Attest` message of attestation `index` of a certificate, sent by its own operator: what its auditor signs (the
+ * document URI is not part of it, so it is computed before the document's bytes are final).
+ * @example certificateAttestMessage(certificate, certificateHash(certificate), 0)
+ */
+export function certificateAttestMessage(certificate: Certificate, certHash: `0x${string}`, index: number): AttestMessage {
+  const params = toPublishParams(certificate, { certHash, ipfsUri: null })
+  return attestMessage(params, address(certificate.identity.operator_id, '$.identity.operator_id'), index)
+}
+
+/**
+ * The key deposits made before anchoring are filed under (reserve, stake, accepted fee): keccak256(certHash), so a deposit
+ * transaction does not reveal the certHash about to be published.
+ * @example certKey('0x5c0e…') // keccak256 of the 32 bytes
+ */
+export function certKey(certHash: `0x${string}`): `0x${string}` {
+  return keccak256(hexToBytes(certHash, {}, 32))
+}
+
+/**
+ * The reserve a class requires for a containment bound, in the smallest unit of a token with `decimals`: bound × (1 for
+ * C1, 3 for C2, 5 for C3) × 10^decimals (the registry's `requiredReserve`).
+ * @example requiredReserve('C2', 5000n, 6) // 15000000000n
+ */
+export function requiredReserve(certificateClass: 'C1' | 'C2' | 'C3', containmentBound: bigint, decimals: number): bigint {
+  const ratio = certificateClass === 'C1' ? 1n : certificateClass === 'C2' ? 3n : 5n
+  return containmentBound * ratio * 10n ** BigInt(decimals)
+}
+
+/**
+ * The sha2-256 digest inside an `ipfs://` CIDv1 (raw codec, sha2-256) URI: what the registry stores for the URI.
+ * @example uriDigest('ipfs://bafkrei…') // '0x…' (32 bytes)
+ */
+export function uriDigest(uri: string): `0x${string}` {
+  const match = /^ipfs:\/\/([^/?#]+)$/.exec(uri)
+  let cid: CID | undefined
+  try {
+    cid = match ? CID.parse(match[1]!) : undefined
+  } catch {
+    cid = undefined
+  }
+  if (!cid || cid.version !== 1 || cid.code !== raw.code || cid.multihash.code !== sha256Hasher.code) {
+    throw new BridgeError('URI_INVALID', `the registry stores ipfs://<CIDv1 raw sha2-256> URIs, got ${JSON.stringify(uri)}`)
+  }
+  return bytesToHex(cid.multihash.digest)
+}
+
+/**
+ * The `ipfs://` URI of a stored document from its sha2-256 digest (what `getCertificate` rebuilds on chain).
+ * @example uriFromDigest('0x…') // 'ipfs://bafkrei…'
+ */
+export function uriFromDigest(digest: `0x${string}`): string {
+  const bytes = hexToBytes(digest)
+  const multihash = new Uint8Array([0x12, 0x20, ...bytes])
+  return `ipfs://${CID.decode(new Uint8Array([0x01, raw.code, ...multihash])).toString()}`
 }
 
 /**
@@ -104,4 +185,29 @@ function wholeAmount(text: string, path: string, max: bigint): bigint {
   const value = BigInt(match[1])
   if (value > max) throw new BridgeError('ONCHAIN_AMOUNT_TOO_LARGE', `${text} does not fit the registry's field`, { path, details: `maximum ${max}` })
   return value
+}
+
+/**
+ * A token amount in whole units as a decimal string, without trailing zeros.
+ * @example formatUnits(15000500000n, 6) // '15000.5'
+ */
+export function formatUnits(amount: bigint, decimals: number): string {
+  const negative = amount < 0n
+  const digits = (negative ? -amount : amount).toString().padStart(decimals + 1, '0')
+  const whole = digits.slice(0, digits.length - decimals)
+  const fraction = decimals === 0 ? '' : digits.slice(digits.length - decimals).replace(/0+$/, '')
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`
+}
+
+/**
+ * A decimal amount of whole units ("1500", "0.25") in the token's smallest unit, exactly; more decimals than the token
+ * has, or anything but a plain non-negative decimal, is refused.
+ * @example parseUnits('1500.5', 6, '--fee') // 1500500000n
+ */
+export function parseUnits(text: string, decimals: number, what: string): bigint {
+  const match = /^(\d{1,60})(?:\.(\d{1,60}))?$/.exec(text)
+  if (!match) throw new BridgeError('BAD_AMOUNT', `${what} expects a decimal amount such as 1500 or 0.25, got ${JSON.stringify(text)}`)
+  const fraction = match[2] ?? ''
+  if (fraction.replace(/0+$/, '').length > decimals) throw new BridgeError('BAD_AMOUNT', `${what}: ${text} has more than the token's ${decimals} decimals`)
+  return BigInt(match[1]!) * 10n ** BigInt(decimals) + BigInt((fraction + '0'.repeat(decimals)).slice(0, decimals) || '0')
 }

@@ -4,56 +4,80 @@ import * as TypedData from 'ox/TypedData'
 import { keccak256 } from './hash.ts'
 
 /**
- * The EIP-712 domain and types of the CCP registry (DESIGN.md: signatures bind chain and contract; nonces stop replay).
+ * The EIP-712 domain and types of the CCP registry (DESIGN.md: signatures bind chain and contract; certHash is anchored
+ * once, so a signature is good for one publish and needs no nonce).
  * @example hashTypedData({ domain: ccpDomain(31337, registry), types: ccpTypes, primaryType: 'Publish', message })
  */
 export const CCP_DOMAIN_NAME = 'CCPRegistry'
 export const CCP_DOMAIN_VERSION = '0.2.0'
+/** The challenge contract's EIP-712 domain name (verifiers sign `Verdict` in it). */
+export const CHALLENGES_DOMAIN_NAME = 'CCPChallenges'
 
 export function ccpDomain(chainId: number | bigint, verifyingContract: `0x${string}`) {
   return { name: CCP_DOMAIN_NAME, version: CCP_DOMAIN_VERSION, chainId: BigInt(chainId), verifyingContract } as const
 }
 
+/**
+ * The challenge contract's domain: `{ name: "CCPChallenges", version: "0.2.0", chainId, verifyingContract }`.
+ * @example challengesDomain(31337, challenges)
+ */
+export function challengesDomain(chainId: number | bigint, verifyingContract: `0x${string}`) {
+  return { name: CHALLENGES_DOMAIN_NAME, version: CCP_DOMAIN_VERSION, chainId: BigInt(chainId), verifyingContract } as const
+}
+
+/**
+ * `Terms` names a certificate as the chain can check it (certHash, agent, operator = the account that sends publish,
+ * class, expiry, bound). The agent signs `Publish(Terms, uriDigest)`; each auditor signs `Attest(Terms, auditor, scope,
+ * stake)`, so an attestation cannot be moved to another agent, operator, class, expiry or bound.
+ */
 export const ccpTypes = {
-  Publish: [
+  Terms: [
     { name: 'certHash', type: 'bytes32' },
     { name: 'agent', type: 'address' },
     { name: 'operator', type: 'address' },
     { name: 'certificateClass', type: 'uint8' },
     { name: 'expiresAt', type: 'uint48' },
     { name: 'containmentBound', type: 'uint128' },
-    { name: 'uriHash', type: 'bytes32' },
-    { name: 'nonce', type: 'uint256' },
+  ],
+  Publish: [
+    { name: 'terms', type: 'Terms' },
+    { name: 'uriDigest', type: 'bytes32' },
   ],
   Attest: [
-    { name: 'certHash', type: 'bytes32' },
+    { name: 'terms', type: 'Terms' },
     { name: 'auditor', type: 'address' },
     { name: 'scope', type: 'bytes32' },
     { name: 'stake', type: 'uint256' },
   ],
 } as const
 
-/**
- * The `Publish` struct both the operator and the agent sign. `operator` is the account that sends `publish` (the
- * contract encodes `msg.sender`), so the agent's co-signature names who certifies it and works for no one else.
- */
-export type PublishMessage = {
+/** A verifier's verdict on a challenge (CCPChallenges' domain). */
+export const verdictTypes = {
+  Verdict: [
+    { name: 'challengeId', type: 'uint256' },
+    { name: 'certHash', type: 'bytes32' },
+    { name: 'upheld', type: 'bool' },
+  ],
+} as const
+
+/** The certificate terms every signature over a certificate names. */
+export type TermsMessage = {
   certHash: `0x${string}`
   agent: `0x${string}`
   operator: `0x${string}`
   certificateClass: number
   expiresAt: number
   containmentBound: bigint
-  uriHash: `0x${string}`
-  nonce: bigint
 }
 
-export type AttestMessage = {
-  certHash: `0x${string}`
-  auditor: `0x${string}`
-  scope: `0x${string}`
-  stake: bigint
-}
+/** The `Publish` struct the agent signs: its terms (the operator is the account that sends publish) and the document digest. */
+export type PublishMessage = { terms: TermsMessage; uriDigest: `0x${string}` }
+
+/** The `Attest` struct an auditor signs. */
+export type AttestMessage = { terms: TermsMessage; auditor: `0x${string}`; scope: `0x${string}`; stake: bigint }
+
+/** The `Verdict` struct a verifier signs. */
+export type VerdictMessage = { challengeId: bigint; certHash: `0x${string}`; upheld: boolean }
 
 /**
  * An attestation scope as the registry sees it: keccak256 of the scope name's UTF-8 bytes.
@@ -65,14 +89,6 @@ export function attestScopeHash(scope: string): `0x${string}` {
 
 /** The scopes that satisfy C3 on chain (seed 004), by name. */
 export const C3_SCOPES = ['COMPOSITION_ANALYSIS', 'FULL_STACK_VERIFICATION'] as const
-
-/**
- * The `uriHash` field of `Publish`: keccak256 of the stored document URI's UTF-8 bytes.
- * @example publishUriHash('ipfs://bafkrei…')
- */
-export function publishUriHash(uri: string): `0x${string}` {
-  return keccak256(new TextEncoder().encode(uri))
-}
 
 /**
  * The address that produced an EIP-712 signature over typed data (ECDSA recovery), or undefined when the signature is

@@ -4,7 +4,7 @@
  * @example { stage: 'policy', code: 'POLICY_MIN_CLASS', effect: 'reject', message: 'class C1 is below C2' }
  */
 export type Reason = {
-  stage: 'lookup' | 'retrieve' | 'integrity' | 'validate' | 'signatures' | 'status' | 'policy' | 'concentration'
+  stage: 'lookup' | 'retrieve' | 'integrity' | 'validate' | 'signatures' | 'reserve' | 'stakes' | 'status' | 'policy' | 'concentration'
   code: string
   effect: 'reject' | 'condition' | 'could-not-check'
   message: string

@@ -60,10 +60,22 @@ describe('ccp-bridge certify refusals and bad input through the CLI', () => {
     expect(r.json().refusals.some((x: { code: string; message: string }) => x.code === 'RECORD_OUTSIDE_CONSENT' && x.message.includes('email'))).toBe(true)
   })
 
-  it('refuses a class the rules do not support', async () => {
+  it('refuses a class the rules do not support, naming each real cause', async () => {
     const r = await certifyTo(join(dir, 'no.json'), { config: configFor(2, 'C3') })
     expect(r.code).toBe(1)
-    expect(r.json().refusals.map((x: { code: string }) => x.code)).toEqual(['CLASS_NOT_SUPPORTED'])
+    expect(r.json().refusals.map((x: { code: string }) => x.code)).toEqual(['RESERVE_RATIO_BELOW_CLASS_MIN', 'COMPOSITION_ANALYSIS_REQUIRED'])
+  })
+
+  it('issue 12 defect 17: a zero stake is refused as a stake problem, not as a class problem', async () => {
+    const zero = join(dir, 'config-zero-stake.yaml')
+    writeFileSync(zero, readFileSync(join(dir, 'config.yaml'), 'utf8').replace(/stake_amount: "\d+"/, 'stake_amount: "0"'))
+    const r = await certifyTo(join(dir, 'no.json'), { config: zero })
+    expect(r.code).toBe(1)
+    expect(r.json().refusals).toEqual([{ code: 'ATTESTATION_NOT_STAKED', message: expect.stringContaining("the attestation's stake_amount is 0: class C2 needs a staked attestation") }])
+    const human = await runCli(['certify', '--grants', join(dir, 'grants'), '--trail', join(dir, 'trail.json'), '--keys', join(dir, 'keys.json'), '--config', zero, '--auditor-key', join(dir, 'auditor.key'), '--registry', deployed.registry, '--staking', deployed.staking, '--store', join(dir, 'store'), '--now', SCENARIO.now, '--out', join(dir, 'no.json')])
+    expect(human.stdout).toContain('refused: the agent cannot be certified (1 reason)')
+    expect(human.stdout).toContain('[ATTESTATION_NOT_STAKED]')
+    expect(human.stdout).not.toMatch(/CLASS_NOT_SUPPORTED|reserve ratio/)
   })
 
   it('bad input exits 2 with a message naming the problem; an unreachable chain exits 2', async () => {

@@ -64,7 +64,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-describe('bridge end to end through the CLI (anvil + loopback GAR)', () => {
+describe('bridge end to end through the CLI (anvil + loopback GAR)', { timeout: 180_000 }, () => {
   let happyHash = ''
 
   it('certifies, publishes and is accepted by a counterparty (happy path)', async () => {
@@ -95,21 +95,22 @@ describe('bridge end to end through the CLI (anvil + loopback GAR)', () => {
   })
 
   let interruptedHash = ''
-  it('publish interrupted between store and anchor, then retried: one anchor, same document', async () => {
+  it('publish interrupted between anchor and store, then retried: one anchor, the document stored once', async () => {
     const out = join(dir, 'cert-5.json')
     expect((await certifyTo(out, { config: configFor(5) })).code).toBe(0)
-    const crashed = await publishCert(out, 5, { CCP_BRIDGE_FAULT: 'crash-after-stored' })
+    const crashed = await publishCert(out, 5, { CCP_BRIDGE_FAULT: 'crash-after-anchored' })
     expect(crashed.code).not.toBe(0)
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))
-    const entry = Object.values(state).find((v: any) => v.step === 'stored') as { certHash: `0x${string}`; uri: string }
-    expect(entry).toBeDefined()
-    interruptedHash = entry.certHash
+    interruptedHash = certificateHash(JSON.parse(readFileSync(out, 'utf8')))
+    const entryUri = `ipfs://${(await import('../../src/certificate/hash.ts')).certificateCid(readFileSync(out))}`
     const registry = await evmRegistry(anvil.rpcUrl, deployed.registry)
-    expect(await registry.getCertificate(interruptedHash as `0x${string}`)).toBeUndefined()
+    // anchored first, the document not yet stored: a public store never shows an unanchored document
+    expect((await registry.getCertificate(interruptedHash as `0x${string}`))?.ipfsUri).toBe(entryUri)
+    expect(readdirSync(store()).includes(entryUri.replace('ipfs://', ''))).toBe(false)
 
     const retried = await publishCert(out, 5)
     expect(retried.code, retried.stdout + retried.stderr).toBe(0)
-    expect(retried.json()).toMatchObject({ certHash: interruptedHash, uri: entry.uri, stored: 'present', alreadyAnchored: false })
+    expect(retried.json()).toMatchObject({ certHash: interruptedHash, uri: entryUri, stored: 'written', alreadyAnchored: true })
+    const entry = { uri: entryUri }
     const again = await publishCert(out, 5)
     expect(again.code).toBe(0)
     expect(again.json().alreadyAnchored).toBe(true)
@@ -169,6 +170,7 @@ describe('bridge end to end through the CLI (anvil + loopback GAR)', () => {
     const registry = await evmRegistry(anvil.rpcUrl, deployed.registry)
     const auditor = keySigner(scenario.evm.auditor.devPrivateKey)
     await registry.stake(auditor, hashA, BigInt(certA.attestations[0].stake_amount))
+    await registry.fundReserve(keySigner(scenario.evm.operator.devPrivateKey), hashA, deployed.stakeToken, 15_000_000_000n)
     await registry.publish({ certificate: docB, certHash: hashA, uri, operator: keySigner(scenario.evm.operator.devPrivateKey), agent: keySigner(accounts[6]!.devPrivateKey) })
     const r = await verify(accounts[6]!.address)
     expect(r.code).toBe(1)
@@ -199,7 +201,11 @@ describe('bridge end to end through the CLI (anvil + loopback GAR)', () => {
     const newHash = certified.json().certHash
     const renewed = await runCli(['renew', out, '--replaces', happyHash, ...chain(), '--operator-key', join(dir, 'operator.key'), '--agent-key', join(dir, 'agent-2.key'), '--auditor-key', join(dir, 'auditor.key'), '--store', store(), '--json'])
     expect(renewed.code, renewed.stdout + renewed.stderr).toBe(0)
-    expect(renewed.json()).toMatchObject({ certHash: newHash, replaces: happyHash })
+    expect(renewed.json()).toMatchObject({ certHash: newHash, replaced: { certHash: happyHash, status: 'EXPIRED' } })
+    const human = await runCli(['renew', out, '--replaces', happyHash, ...chain(), '--operator-key', join(dir, 'operator.key'), '--agent-key', join(dir, 'agent-2.key'), '--store', store()])
+    expect(human.code, human.stderr).toBe(0) // a retry of a renewal that went through: nothing sent, the real status shown
+    expect(human.stdout).toContain('(already anchored by an earlier attempt)')
+    expect(human.stdout).toContain(`replaces     ${happyHash} (now EXPIRED)`)
     const registry = await evmRegistry(anvil.rpcUrl, deployed.registry)
     expect((await registry.getCertificate(happyHash as `0x${string}`))!.status).toBe('EXPIRED')
     expect(await registry.getActiveCertificate(scenario.evm.agent.address)).toBe(newHash)

@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises'
 import { certify } from '../../../src/bridge/certify.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import { parseCommandArgs, parseNow } from '../args.ts'
 import { localStores, readConfig, readKeys, readTrail } from '../bridge-context.ts'
 import { loadKey } from '../keys.ts'
-import { printJson } from '../output.ts'
+import { printable, printJson, writeOut } from '../output.ts'
+import { writeOutputFile } from '../../files/write-output.ts'
 import { keySigner } from '../../evm/registry-port.ts'
 import { fileGrantSource } from '../../gar/file-grant-source.ts'
 import { httpGrantSource } from '../../gar/http-grant-source.ts'
@@ -29,11 +29,12 @@ export async function run(args: string[]): Promise<number> {
     staking: { type: 'string' },
     store: { type: 'string' },
     state: { type: 'string' },
+    'data-dir': { type: 'string' },
     out: { type: 'string' },
     now: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
-  }, 'ccp-bridge certify')
+  }, 'ccp-bridge certify', [])
   if (values.help) {
     process.stdout.write(HELP)
     return 0
@@ -48,7 +49,7 @@ export async function run(args: string[]): Promise<number> {
   const auditor = keySigner(await loadKey(values['auditor-key'], 'auditor-key'))
   const gar = values.gar ? httpGrantSource(values.gar) : fileGrantSource(values.grants!)
   const grants = await gar.agreements(`0x${config.agent_service_pub_key.replace(/^ed25519:(0x)?/, '')}`)
-  const { store } = localStores(values.store, values.state)
+  const { store } = localStores(values.store, values.state, values['data-dir'])
   const result = await certify({
     config,
     grants,
@@ -63,13 +64,13 @@ export async function run(args: string[]): Promise<number> {
   if (!result.certified) {
     if (values.json) printJson({ certified: false, refusals: result.refusals })
     else {
-      process.stdout.write(`refused: the agent cannot be certified (${result.refusals.length} reason${result.refusals.length === 1 ? '' : 's'})\n`)
-      for (const r of result.refusals) process.stdout.write(`  - [${r.code}] ${r.message}\n`)
+      writeOut(`refused: the agent cannot be certified (${result.refusals.length} reason${result.refusals.length === 1 ? '' : 's'})\n`)
+      for (const r of result.refusals) writeOut(`  - [${r.code}] ${printable(r.message)}\n`)
     }
     return 1
   }
   const text = `${JSON.stringify(result.certificate, null, 2)}\n`
-  if (values.out) await writeFile(values.out, text)
+  if (values.out) await writeOutputFile(values.out, text)
   if (values.json) {
     printJson({ certified: true, certHash: result.certHash, reportUri: result.reportUri, grants: result.grantHashes, ...(values.out ? { out: values.out } : { certificate: result.certificate }) })
     return 0
@@ -80,9 +81,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const c = result.certificate
   const r = result.report
-  process.stdout.write(
+  writeOut(
     [
-      `certified ${c.identity.agent_name ?? c.identity.agent_id} as ${c.derived_metrics.certificate_class}`,
+      `certified ${printable(c.identity.agent_name ?? c.identity.agent_id)} as ${c.derived_metrics.certificate_class}`,
       `  certHash     ${result.certHash}`,
       `  agent        ${c.identity.agent_id}   operator ${c.identity.operator_id}`,
       `  validity     ${c.validity.issued_at} → ${c.validity.expires_at}`,

@@ -1,13 +1,15 @@
 import { startAnvil } from '../../evm/anvil.ts'
 import { connectEvm, walletFor } from '../../evm/clients.ts'
 import { deployContracts } from '../../evm/actions/deploy-contracts.ts'
-import { BridgeError } from '../../../src/errors.ts'
-import { parseCommandArgs, parseInteger } from '../args.ts'
+import { setVerifier } from '../../evm/actions/challenges.ts'
+import { INTEGER_BOUNDS, parseCommandArgs, parseInteger, parseTime } from '../args.ts'
 
 const HELP = `ccp-bridge devnet [--port N] [--genesis-time ISO] [--json]
 
-Starts anvil on 127.0.0.1 (port N, default: a free one), deploys CCPRegistry and AuditorStaking from dev account 0
-(also the challenger and slasher), prints { rpcUrl, chainId, registry, staking, accounts } and runs until Ctrl-C or SIGTERM.
+Starts anvil on 127.0.0.1 (port N, default: a free one) and deploys, from dev account 0, CCPRegistry, a 6-decimal
+DemoUSDC (listed as the exogenous reserve token and minted to every dev account), AuditorStaking, ReserveVault,
+FeeEscrow and CCPChallenges (dev account 0 governs the verifier set: dev accounts 6, 7, 8). Prints the addresses and
+runs until Ctrl-C or SIGTERM.
 The accounts are anvil's well-known development accounts: their keys are public, for this local chain only.
 `
 
@@ -16,32 +18,39 @@ The accounts are anvil's well-known development accounts: their keys are public,
  * @example ccp-bridge devnet --json   # prints one JSON line, then keeps running
  */
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs(args, { port: { type: 'string' }, 'genesis-time': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'ccp-bridge devnet')
+  const { values } = parseCommandArgs(args, { port: { type: 'string' }, 'genesis-time': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'ccp-bridge devnet', [])
   if (values.help) {
     process.stdout.write(HELP)
     return 0
   }
-  const port = parseInteger('port', values.port)
-  if (port !== undefined && port > 65_535) throw new BridgeError('BAD_ARGUMENTS', `--port expects 0..65535, got ${port}`)
-  let timestamp: number | undefined
-  if (values['genesis-time'] !== undefined) {
-    const ms = Date.parse(values['genesis-time'])
-    if (Number.isNaN(ms)) throw new BridgeError('BAD_ARGUMENTS', `--genesis-time expects an ISO 8601 time, got ${JSON.stringify(values['genesis-time'])}`)
-    timestamp = Math.floor(ms / 1000)
-  }
+  const port = parseInteger('port', values.port, INTEGER_BOUNDS.port)
+  const genesis = parseTime('genesis-time', values['genesis-time'], { wholeSeconds: true })
+  const timestamp = genesis === undefined ? undefined : Math.floor(genesis.getTime() / 1000)
   const stopSignal = waitForStopSignal()
   const anvil = await startAnvil({ ...(port !== undefined ? { port } : {}), ...(timestamp !== undefined ? { timestamp } : {}) })
   try {
     const connection = await connectEvm(anvil.rpcUrl)
     const deployer = anvil.accounts[0]!
-    const contracts = await deployContracts(walletFor(connection, deployer.devPrivateKey), connection.publicClient)
+    const governor = walletFor(connection, deployer.devPrivateKey)
+    const contracts = await deployContracts(governor, connection.publicClient)
+    // dev accounts 6, 7 and 8 are the verifier panel (2 matching verdicts decide)
+    const verifiers = anvil.accounts.slice(6, 9).map((a) => a.address)
+    for (const verifier of verifiers) await setVerifier(governor, connection.publicClient, contracts.challenges, verifier, true)
     const info = {
       rpcUrl: anvil.rpcUrl,
       chainId: anvil.chainId,
       registry: contracts.registry,
       staking: contracts.staking,
-      challenger: contracts.challenger,
-      slasher: contracts.slasher,
+      vault: contracts.vault,
+      escrow: contracts.escrow,
+      challenges: contracts.challenges,
+      usdc: contracts.stakeToken,
+      governor: contracts.governor,
+      verifiers,
+      minBond: contracts.minBond.toString(),
+      minStake: { C1: contracts.minStake.C1.toString(), C2: contracts.minStake.C2.toString(), C3: contracts.minStake.C3.toString() },
+      challengeBond: contracts.challengeBond.toString(),
+      verdictThreshold: contracts.verdictThreshold,
       deployBlock: contracts.deployBlock.toString(),
       anvilPid: anvil.pid,
       devKeysWarning: "anvil's public development keys: for this local chain only, never for real funds",
@@ -54,10 +63,14 @@ export async function run(args: string[]): Promise<number> {
           `devnet running: ${info.rpcUrl} (chain ${info.chainId})`,
           `  registry   ${info.registry}`,
           `  staking    ${info.staking}`,
-          `  challenger ${info.challenger} (dev account 0, also the slasher)`,
+          `  vault      ${info.vault}`,
+          `  escrow     ${info.escrow}`,
+          `  challenges ${info.challenges} (governor: dev account 0; verifiers: dev accounts 6, 7, 8)`,
+          `  USDC       ${info.usdc} (DemoUSDC, 6 decimals, the exogenous reserve token; 1,000,000 minted to each dev account)`,
+          `  minimums   bond 1000 USDC; stake C1 100, C2 1000, C3 5000 USDC; challenge bond 100 USDC`,
           `accounts (${info.devKeysWarning}):`,
           ...info.accounts.map((a, i) => `  (${i}) ${a.address}  ${a.devPrivateKey}`),
-          `export ETH_RPC_URL=${info.rpcUrl}`,
+          `export ETH_RPC_URL=${info.rpcUrl} CCP_REGISTRY=${info.registry}`,
           'Ctrl-C to stop.',
           '',
         ].join('\n'),

@@ -15,7 +15,7 @@ export async function run(args: string[]): Promise<number> {
     'operator-key': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
-  }, 'ccp-bridge revoke')
+  }, 'ccp-bridge revoke', ['certHash'])
   if (values.help) {
     process.stdout.write('ccp-bridge revoke <certHash> --rpc URL --registry ADDR --operator-key K [--json]\n')
     return 0

@@ -1,8 +1,9 @@
 import { verifyAgent } from '../../../src/verify/verify-agent.ts'
 import type { RiskPolicy } from '../../../src/schema/policy.ts'
-import { parseCommandArgs, parseInteger, parseNow, requirePositional } from '../args.ts'
+import { INTEGER_BOUNDS, parseCommandArgs, parseInteger, parseNow, requirePositional } from '../args.ts'
 import { localStores, readPolicy } from '../bridge-context.ts'
-import { printJson } from '../output.ts'
+import { formatUnits } from '../../../src/certificate/onchain.ts'
+import { printable, printJson, writeOut } from '../output.ts'
 import { evmRegistry } from '../../evm/registry-port.ts'
 import { evmAddress, registryAddress, rpcUrl } from '../connection.ts'
 
@@ -19,11 +20,12 @@ export async function run(args: string[]): Promise<number> {
     'from-block': { type: 'string' },
     store: { type: 'string' },
     state: { type: 'string' },
+    'data-dir': { type: 'string' },
     policy: { type: 'string' },
     now: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
-  }, 'ccp-bridge verify-agent')
+  }, 'ccp-bridge verify-agent', ['agent'])
   if (values.help) {
     process.stdout.write(HELP)
     return 0
@@ -31,21 +33,28 @@ export async function run(args: string[]): Promise<number> {
   const agent = evmAddress(requirePositional(positionals, 0, 'the agent address'), 'the agent address')
   const policy: RiskPolicy = values.policy ? await readPolicy(values.policy) : {}
   const now = parseNow(values.now)
-  const registry = await evmRegistry(rpcUrl(values.rpc), registryAddress(values.registry), { fromBlock: BigInt(parseInteger('from-block', values['from-block']) ?? 0) })
-  const { store } = localStores(values.store, values.state)
+  const registry = await evmRegistry(rpcUrl(values.rpc), registryAddress(values.registry), { fromBlock: BigInt(parseInteger('from-block', values['from-block'], INTEGER_BOUNDS.block) ?? 0) })
+  const { store } = localStores(values.store, values.state, values['data-dir'])
   const result = await verifyAgent({ agent, registry, store, policy, now })
   const code = result.decision === 'accept' ? 0 : result.decision === 'could-not-check' ? 2 : 1
   if (values.json) {
-    printJson({ agent: result.agent, decision: result.decision, reasons: result.reasons, certHash: result.certHash, uri: result.uri, status: result.status, registryStatus: result.record?.status, concentration: result.concentration })
+    printJson({ agent: result.agent, decision: result.decision, reasons: result.reasons, certHash: result.certHash, uri: result.uri, status: result.status, registryStatus: result.record?.status, reserve: result.reserve, stakes: result.stakes, lifecycle: result.lifecycle, concentration: result.concentration })
     return code
   }
   const c = result.certificate
   const lines = [`${result.decision.toUpperCase()}: agent ${result.agent}`]
-  if (result.certHash) lines.push(`  certificate  ${result.certHash} (${result.record?.status ?? 'unknown'} on chain${c ? `, ${c.derived_metrics.certificate_class}, bound ${c.derived_metrics.containment_bound} ${c.derived_metrics.containment_bound_denomination}` : ''})`)
-  if (result.uri) lines.push(`  document     ${result.uri}`)
+  if (result.certHash) lines.push(`  certificate  ${result.certHash} (${result.record?.status ?? 'unknown'} on chain${c ? `, ${c.derived_metrics.certificate_class}, bound ${printable(String(c.derived_metrics.containment_bound))} ${printable(String(c.derived_metrics.containment_bound_denomination))}` : ''})`)
+  if (result.uri) lines.push(`  document     ${printable(result.uri)}`)
+  if (result.reserve) {
+    const r = result.reserve
+    lines.push(`  reserve      ${formatUnits(r.backing, r.decimals)} ${r.symbol ?? ''} locked in the vault (the class needs ${formatUnits(r.required, r.decimals)})`)
+  }
+  const stakeToken = result.stakes?.length ? (await registry.deployment()).stakeToken : undefined
+  const units = (amount: bigint) => (stakeToken ? `${formatUnits(amount, stakeToken.decimals)} ${stakeToken.symbol}` : `${amount}`)
+  for (const s of result.stakes ?? []) lines.push(`  stake        auditor ${s.auditor}: ${s.bonded ? 'bonded' : 'NOT bonded'}, ${units(s.staked)} staked (its attestation claims ${units(s.claimed)})`)
   if (result.concentration) lines.push(`  concentration ${result.concentration.auditors.map((a) => `auditor ${a.auditor} ${a.certificates}/${result.concentration!.active_certificates}`).join(', ') || 'no auditors'}`)
-  if (result.reasons.length === 0) lines.push('  every check passed: CID, certHash = chain, rules, operator/agent/auditor signatures, ACTIVE, policy, concentration')
-  for (const r of result.reasons) lines.push(`  - [${r.stage}/${r.code}] ${r.message}`)
-  process.stdout.write(`${lines.join('\n')}\n`)
+  if (result.reasons.length === 0) lines.push('  every check passed: CID, certHash = chain, rules, agent/auditor signatures, reserve locked, stakes, ACTIVE, policy, concentration')
+  for (const r of result.reasons) lines.push(`  - [${r.stage}/${printable(r.code)}] ${printable(r.message)}`)
+  writeOut(`${lines.join('\n')}\n`)
   return code
 }

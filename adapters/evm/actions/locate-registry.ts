@@ -2,14 +2,17 @@ import { getAddress, type Address } from 'viem'
 import { BridgeError } from '../../../src/errors.ts'
 import type { RegistryPublicClient } from '../clients.ts'
 import { registryAbi } from '../registry-abi.ts'
-import { registryError } from '../registry-errors.ts'
+import { RegistryRevertError, registryError } from '../registry-errors.ts'
+
+/** The contracts a registry is wired to. */
+export type LocatedRegistry = { registry: Address; staking: Address; vault: Address; escrow: Address; challenges: Address }
 
 /**
- * Checks that a contract is deployed at `address` and reads the AuditorStaking contract the registry is wired to.
- * No code there is an input error (exit 2) naming the chain: usually a wrong `--registry`.
- * @example const { registry, staking } = await locateRegistry(publicClient, '0x5FbDB2315678afecb367f032d93F642f64180aa3')
+ * Checks that a CCPRegistry is deployed at `address` and reads the contracts it is wired to. No code there, or code that
+ * does not answer as a CCPRegistry, is an input error (exit 2) naming the chain: usually a wrong `--registry`.
+ * @example const { registry, staking, vault } = await locateRegistry(publicClient, '0x5FbDB2315678afecb367f032d93F642f64180aa3')
  */
-export async function locateRegistry(publicClient: RegistryPublicClient, address: Address): Promise<{ registry: Address; staking: Address }> {
+export async function locateRegistry(publicClient: RegistryPublicClient, address: Address): Promise<LocatedRegistry> {
   const registry = getAddress(address)
   let code: string | undefined
   try {
@@ -19,8 +22,15 @@ export async function locateRegistry(publicClient: RegistryPublicClient, address
   }
   if (!code || code === '0x') throw new BridgeError('REGISTRY_NOT_FOUND', `no contract at ${registry} on chain ${publicClient.chain.id}`, { kind: 'input', details: 'check --registry' })
   try {
-    return { registry, staking: await publicClient.readContract({ address: registry, abi: registryAbi, functionName: 'staking' }) }
+    const read = (functionName: 'staking' | 'vault' | 'escrow' | 'challenges') => publicClient.readContract({ address: registry, abi: registryAbi, functionName })
+    const [staking, vault, escrow, challenges] = await Promise.all([read('staking'), read('vault'), read('escrow'), read('challenges')])
+    return { registry, staking, vault, escrow, challenges }
   } catch (error) {
-    throw registryError(error, 'read the staking contract')
+    const failure = registryError(error, 'read the registry')
+    if (failure.kind === 'io') throw failure
+    throw new BridgeError('REGISTRY_NOT_A_REGISTRY', `the contract at ${registry} on chain ${publicClient.chain.id} is not a CCPRegistry of this version`, {
+      kind: 'input',
+      details: `it does not answer staking()/vault()/escrow()/challenges() (${failure instanceof RegistryRevertError ? failure.revert : failure.shortMessage}); check --registry`,
+    })
   }
 }

@@ -1,6 +1,7 @@
-import { compactSignatureToSignature, parseCompactSignature, recoverTypedDataAddress, serializeSignature, getAddress, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
+import { decodeUtf8, parseJson } from '../../../src/json/parse-json.ts'
+import { compactSignatureToSignature, parseCompactSignature, serializeSignature, getAddress, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
 import { certificateHash, certificateUri } from '../../../src/certificate/hash.ts'
-import { toPublishParams } from '../../../src/certificate/onchain.ts'
+import { attestMessage, toPublishParams } from '../../../src/certificate/onchain.ts'
 import { validateCertificate } from '../../../src/certificate/validate.ts'
 import { ccpDomain, ccpTypes } from '../../../src/crypto/eip712.ts'
 import { BridgeError } from '../../../src/errors.ts'
@@ -16,7 +17,7 @@ export type PublishCertificateInput = {
   document: Uint8Array
   /** the URI the store gave; when present it must equal the URI of `document` */
   uri?: string
-  /** the agent's key: the agent co-signs `Publish` */
+  /** the agent's key: the agent co-signs `Publish` (a contract-wallet agent: a signer its ERC-1271 accepts) */
   agent: LocalAccount
   /** auditors' keys, when they sign here; otherwise each attestation's own `signature` is used */
   auditors?: LocalAccount[]
@@ -58,15 +59,15 @@ export async function publishCertificate(
   const params = toPublishParams(certificate, { certHash, ipfsUri: uri })
   const attestorSigs = await Promise.all(
     certificate.attestations.map(async (attestation, i) => {
-      const message = { certHash, ...params.attestations[i]! }
+      const message = attestMessage(params, operator, i)
       const signer = input.auditors?.find((a) => a.address === message.auditor)
       const signature = signer ? await signAttestation(signer, { chainId, registry: input.registry, message }) : fullSignature(attestation.signature, i)
-      const recovered = await recoverTypedDataAddress({ domain: ccpDomain(chainId, input.registry), types: ccpTypes, primaryType: 'Attest', message, signature })
-      if (recovered !== message.auditor) {
+      const valid = await publicClient.verifyTypedData({ address: message.auditor, domain: ccpDomain(chainId, input.registry), types: ccpTypes, primaryType: 'Attest', message, signature }).catch(() => false)
+      if (!valid) {
         throw new BridgeError('ATTESTATION_SIGNATURE_INVALID', `the attestation of ${message.auditor} is not its Attest signature for this registry`, {
           kind: 'check',
           path: `$.attestations[${i}].signature`,
-          details: `it recovers to ${recovered}; an Attest signature binds certHash ${certHash}, scope, stake, chain ${chainId} and registry ${input.registry}`,
+          details: `an Attest signature binds certHash ${certHash}, the agent, the operator ${operator}, class, expiry, bound, scope, stake, chain ${chainId} and registry ${input.registry}`,
         })
       }
       return signature
@@ -87,12 +88,8 @@ export async function prepareCertificate(
   publicClient: RegistryPublicClient,
   input: Pick<PublishCertificateInput, 'document' | 'uri' | 'now'>,
 ): Promise<{ certificate: Certificate; certHash: Hash; uri: string }> {
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input.document))
-  } catch (cause) {
-    throw new BridgeError('CERTIFICATE_NOT_JSON', 'the stored certificate document is not UTF-8 JSON', { cause, details: (cause as Error).message })
-  }
+  const origin = { what: 'the stored certificate document', code: 'CERTIFICATE_NOT_JSON' }
+  const json = parseJson(decodeUtf8(input.document, origin), origin) // strict: duplicate keys and lone surrogates are refused
   const chainId = publicClient.chain.id
   const now = input.now ?? new Date(Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp) * 1000)
   const validation = validateCertificate(json, { chainId, now })

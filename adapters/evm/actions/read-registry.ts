@@ -1,6 +1,6 @@
 import { zeroHash, type Address, type Hash } from 'viem'
 import type { RegistryPublicClient } from '../clients.ts'
-import type { RegistryRecord } from '../../../src/ports.ts'
+import type { LifecycleState, RegistryRecord } from '../../../src/ports.ts'
 import { CLASS_NAMES, className, registryAbi, statusName, type RegistryClass, type RegistryStatus } from '../registry-abi.ts'
 import { RegistryRevertError, registryError } from '../registry-errors.ts'
 
@@ -89,5 +89,30 @@ export async function verifyOnChain(
     return { acceptable, certHash: certHash === zeroHash ? null : certHash }
   } catch (error) {
     throw registryError(error, 'verify')
+  }
+}
+
+/** Termination, grace, challenge and settlement facts of a certificate (the port's LifecycleState). */
+export type LifecycleRecord = LifecycleState
+
+/**
+ * `lifecycleOf(certHash)`; null for an unknown certHash.
+ * @example const { graceEndsAt, settled } = (await getLifecycle(client, registry, certHash))!
+ */
+export async function getLifecycle(publicClient: RegistryPublicClient, registry: Address, certHash: Hash): Promise<LifecycleRecord | null> {
+  try {
+    const l = await publicClient.readContract({ address: registry, abi: registryAbi, functionName: 'lifecycleOf', args: [certHash] })
+    return {
+      status: statusName(l.status),
+      terminatedAt: l.terminatedAt === 0 ? null : Number(l.terminatedAt),
+      graceEndsAt: l.graceEndsAt === 0 ? null : Number(l.graceEndsAt),
+      settled: l.settled,
+      challengeOpen: l.challengeOpen,
+      challengeUpheld: l.challengeUpheld,
+    }
+  } catch (error) {
+    const failure = registryError(error, 'lifecycleOf')
+    if (failure instanceof RegistryRevertError && failure.revert === 'CertificateNotFound') return null
+    throw failure
   }
 }

@@ -1,17 +1,18 @@
-import type { Address, Hex, LocalAccount, TransactionReceipt } from 'viem'
+import type { Address, Hex, TransactionReceipt } from 'viem'
+import { getAddress } from 'viem'
 import type { PublishParams, UnsignedPublishParams } from '../../../src/certificate/onchain.ts'
 import type { TypedDataSigner } from '../../../src/ports.ts'
 import { publishMessage } from '../../../src/certificate/onchain.ts'
 import type { RegistryPublicClient, RegistryWalletClient } from '../clients.ts'
-import { getNonce } from './get-nonce.ts'
 import { sendRegistryTransaction } from './send-registry-transaction.ts'
 import { signPublish } from './sign-typed.ts'
 
 export type SignedPublish = { params: PublishParams; operatorSig: Hex; attestorSigs: Hex[] }
 
 /**
- * Signs `Publish` naming the wallet's account as operator, for the operator (at its current nonce) and the agent (at
- * its nonce): the agent's co-signature is valid only for a publish sent by that operator.
+ * The agent signs `Publish` naming the wallet's account as operator: its co-signature is valid only for a publish sent by
+ * that operator. An agent that is its own operator signs nothing (its transaction is its signature). No operator
+ * signature is made: the sender is the operator.
  * @example const signed = await signPublishParams(wallet, client, registry, { params, agent, attestorSigs })
  */
 export async function signPublishParams(
@@ -20,13 +21,11 @@ export async function signPublishParams(
   registry: Address,
   input: { params: UnsignedPublishParams; agent: TypedDataSigner; attestorSigs: Hex[] },
 ): Promise<SignedPublish> {
-  const operator = walletClient.account as LocalAccount
-  const chainId = publicClient.chain.id
-  const operatorNonce = await getNonce(publicClient, registry, operator.address)
-  const operatorSig = await signPublish(operator, { chainId, registry, message: publishMessage(input.params, operator.address, operatorNonce) })
-  const agentNonce = input.agent.address === operator.address ? operatorNonce : await getNonce(publicClient, registry, input.agent.address)
-  const agentSig = await signPublish(input.agent, { chainId, registry, message: publishMessage(input.params, operator.address, agentNonce) })
-  return { params: { ...input.params, agentSig }, operatorSig, attestorSigs: input.attestorSigs }
+  const operator = walletClient.account.address
+  const agentSig = getAddress(input.agent.address) === getAddress(operator)
+    ? '0x'
+    : await signPublish(input.agent, { chainId: publicClient.chain.id, registry, message: publishMessage(input.params, operator) })
+  return { params: { ...input.params, agentSig }, operatorSig: '0x', attestorSigs: input.attestorSigs }
 }
 
 /**

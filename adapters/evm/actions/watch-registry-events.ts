@@ -12,6 +12,7 @@ export type RegistryEvent = { blockNumber: bigint; logIndex: number; transaction
   | { type: 'CertificateChallenged'; certHash: Hash; agent: Address }
   | { type: 'ChallengeResolved'; certHash: Hash; agent: Address; upheld: boolean }
   | { type: 'AttestationRecorded'; certHash: Hash; auditor: Address; scope: Hash; stake: bigint }
+  | { type: 'CertificateSettled'; certHash: Hash; agent: Address; challengeUpheld: boolean }
 )
 
 /**

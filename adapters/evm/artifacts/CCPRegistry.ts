@@ -4,14 +4,46 @@ export const ccpRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "contract IAuditorStaking",
-        "name": "staking_",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "challenger_",
-        "type": "address"
+        "components": [
+          {
+            "internalType": "contract IAuditorStaking",
+            "name": "staking",
+            "type": "address"
+          },
+          {
+            "internalType": "contract IReserveVault",
+            "name": "vault",
+            "type": "address"
+          },
+          {
+            "internalType": "contract IFeeEscrow",
+            "name": "escrow",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "challenges",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minStakeC1",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minStakeC2",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minStakeC3",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct CCPRegistry.Deployment",
+        "name": "deployment",
+        "type": "tuple"
       }
     ],
     "stateMutability": "nonpayable",
@@ -52,6 +84,17 @@ export const ccpRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AlreadySettled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "attestations",
         "type": "uint256"
@@ -63,6 +106,17 @@ export const ccpRegistryAbi = [
       }
     ],
     "name": "AttestationCountMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "auditor",
+        "type": "address"
+      }
+    ],
+    "name": "AuditorNotBonded",
     "type": "error"
   },
   {
@@ -130,22 +184,6 @@ export const ccpRegistryAbi = [
         "internalType": "bytes32",
         "name": "certHash",
         "type": "bytes32"
-      },
-      {
-        "internalType": "enum ICCPRegistry.Status",
-        "name": "status",
-        "type": "uint8"
-      }
-    ],
-    "name": "CertificateNotChallenged",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "certHash",
-        "type": "bytes32"
       }
     ],
     "name": "CertificateNotFound",
@@ -160,6 +198,66 @@ export const ccpRegistryAbi = [
       }
     ],
     "name": "CertificateUnderChallenge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ChallengeAlreadyOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ChallengeAlreadyUpheld",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ChallengeNotOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ChallengeOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "graceEndsAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeWindowClosed",
     "type": "error"
   },
   {
@@ -218,10 +316,21 @@ export const ccpRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "recovered",
-        "type": "address"
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
       },
+      {
+        "internalType": "uint256",
+        "name": "graceEndsAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "GracePeriodNotOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
       {
         "internalType": "address",
         "name": "agent",
@@ -233,11 +342,6 @@ export const ccpRegistryAbi = [
   },
   {
     "inputs": [
-      {
-        "internalType": "address",
-        "name": "recovered",
-        "type": "address"
-      },
       {
         "internalType": "address",
         "name": "auditor",
@@ -253,19 +357,8 @@ export const ccpRegistryAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "recovered",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "operator",
-        "type": "address"
-      }
-    ],
-    "name": "InvalidOperatorSignature",
+    "inputs": [],
+    "name": "InvalidShortString",
     "type": "error"
   },
   {
@@ -282,11 +375,6 @@ export const ccpRegistryAbi = [
       }
     ],
     "name": "IssuedInFuture",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "MissingAgentSignature",
     "type": "error"
   },
   {
@@ -313,7 +401,7 @@ export const ccpRegistryAbi = [
         "type": "address"
       }
     ],
-    "name": "NotChallenger",
+    "name": "NotChallengeContract",
     "type": "error"
   },
   {
@@ -349,35 +437,120 @@ export const ccpRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "OperatorSignatureNotUsed",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "length",
+        "name": "backing",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "required",
         "type": "uint256"
       }
     ],
-    "name": "SignatureLength",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "SignatureS",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "SignatureUnrecoverable",
+    "name": "ReserveInsufficient",
     "type": "error"
   },
   {
     "inputs": [
       {
-        "internalType": "uint8",
-        "name": "v",
-        "type": "uint8"
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
       }
     ],
-    "name": "SignatureV",
+    "name": "ReserveNotExogenous",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "ReserveNotFunded",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "auditor",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "stake",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minimum",
+        "type": "uint256"
+      }
+    ],
+    "name": "StakeBelowClassMinimum",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "str",
+        "type": "string"
+      }
+    ],
+    "name": "StringTooLong",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maximum",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyAuditors",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "given",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "vault",
+        "type": "address"
+      }
+    ],
+    "name": "WrongReserveVault",
     "type": "error"
   },
   {
@@ -388,17 +561,6 @@ export const ccpRegistryAbi = [
   {
     "inputs": [],
     "name": "ZeroCertHash",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "auditor",
-        "type": "address"
-      }
-    ],
-    "name": "ZeroStakeClaimed",
     "type": "error"
   },
   {
@@ -575,11 +737,42 @@ export const ccpRegistryAbi = [
       {
         "indexed": false,
         "internalType": "bool",
+        "name": "challengeUpheld",
+        "type": "bool"
+      }
+    ],
+    "name": "CertificateSettled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "agent",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
         "name": "upheld",
         "type": "bool"
       }
     ],
     "name": "ChallengeResolved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "EIP712DomainChanged",
     "type": "event"
   },
   {
@@ -590,6 +783,19 @@ export const ccpRegistryAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "C1_GRACE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -610,7 +816,33 @@ export const ccpRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "C2_GRACE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "C2_MAX_VALIDITY",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "C3_GRACE",
     "outputs": [
       {
         "internalType": "uint256",
@@ -642,6 +874,19 @@ export const ccpRegistryAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_AUDITORS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -687,33 +932,137 @@ export const ccpRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "TERMS_TYPEHASH",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
         "name": "certHash",
         "type": "bytes32"
+      }
+    ],
+    "name": "anchorOf",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "anchored",
+        "type": "bool"
       },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "bool",
+        "name": "settled",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
       {
         "components": [
           {
+            "internalType": "bytes32",
+            "name": "certHash",
+            "type": "bytes32"
+          },
+          {
             "internalType": "address",
-            "name": "auditor",
+            "name": "agent",
+            "type": "address"
+          },
+          {
+            "internalType": "enum ICCPRegistry.CertificateClass",
+            "name": "certificateClass",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint48",
+            "name": "issuedAt",
+            "type": "uint48"
+          },
+          {
+            "internalType": "uint48",
+            "name": "expiresAt",
+            "type": "uint48"
+          },
+          {
+            "internalType": "uint128",
+            "name": "containmentBound",
+            "type": "uint128"
+          },
+          {
+            "internalType": "address",
+            "name": "reserveVault",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "spendingLimit",
             "type": "address"
           },
           {
             "internalType": "bytes32",
-            "name": "scope",
+            "name": "uriDigest",
             "type": "bytes32"
           },
           {
-            "internalType": "uint256",
-            "name": "stake",
-            "type": "uint256"
+            "internalType": "bytes",
+            "name": "agentSig",
+            "type": "bytes"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "auditor",
+                "type": "address"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "scope",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "uint256",
+                "name": "stake",
+                "type": "uint256"
+              }
+            ],
+            "internalType": "struct ICCPRegistry.AttestationParams[]",
+            "name": "attestations",
+            "type": "tuple[]"
           }
         ],
-        "internalType": "struct ICCPRegistry.AttestationParams",
-        "name": "attestation",
+        "internalType": "struct ICCPRegistry.PublishParams",
+        "name": "params",
         "type": "tuple"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
       }
     ],
     "name": "attestDigest",
@@ -735,17 +1084,98 @@ export const ccpRegistryAbi = [
         "type": "bytes32"
       }
     ],
-    "name": "challenge",
-    "outputs": [],
-    "stateMutability": "nonpayable",
+    "name": "auditorsOf",
+    "outputs": [
+      {
+        "internalType": "address[]",
+        "name": "auditors",
+        "type": "address[]"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
     "inputs": [],
-    "name": "challenger",
+    "name": "challenges",
     "outputs": [
       {
         "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "agent",
+        "type": "address"
+      }
+    ],
+    "name": "currentCertificate",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "eip712Domain",
+    "outputs": [
+      {
+        "internalType": "bytes1",
+        "name": "fields",
+        "type": "bytes1"
+      },
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "internalType": "uint256",
+        "name": "chainId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "verifyingContract",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "extensions",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "escrow",
+    "outputs": [
+      {
+        "internalType": "contract IFeeEscrow",
         "name": "",
         "type": "address"
       }
@@ -854,8 +1284,75 @@ export const ccpRegistryAbi = [
           }
         ],
         "internalType": "struct ICCPRegistry.CertificateRecord",
-        "name": "",
+        "name": "certificate",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum ICCPRegistry.CertificateClass",
+        "name": "certificateClass",
+        "type": "uint8"
+      }
+    ],
+    "name": "grace",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "auditor",
+        "type": "address"
+      }
+    ],
+    "name": "isAuditorOf",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "isPartyOf",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -883,6 +1380,62 @@ export const ccpRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "lifecycleOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "enum ICCPRegistry.Status",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint48",
+            "name": "terminatedAt",
+            "type": "uint48"
+          },
+          {
+            "internalType": "uint48",
+            "name": "graceEndsAt",
+            "type": "uint48"
+          },
+          {
+            "internalType": "bool",
+            "name": "settled",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "challengeOpen",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "challengeUpheld",
+            "type": "bool"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "uriDigest",
+            "type": "bytes32"
+          }
+        ],
+        "internalType": "struct CCPRegistry.Lifecycle",
+        "name": "lifecycle",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "enum ICCPRegistry.CertificateClass",
         "name": "certificateClass",
         "type": "uint8"
@@ -902,20 +1455,61 @@ export const ccpRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "signer",
-        "type": "address"
+        "internalType": "enum ICCPRegistry.CertificateClass",
+        "name": "certificateClass",
+        "type": "uint8"
       }
     ],
-    "name": "nonces",
+    "name": "minStake",
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "nonce",
+        "name": "",
         "type": "uint256"
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "onChallengeOpened",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bool",
+        "name": "upheld",
+        "type": "bool"
+      },
+      {
+        "internalType": "address",
+        "name": "challenger",
+        "type": "address"
+      },
+      {
+        "internalType": "address[]",
+        "name": "verifiers",
+        "type": "address[]"
+      }
+    ],
+    "name": "onChallengeResolved",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -963,9 +1557,9 @@ export const ccpRegistryAbi = [
             "type": "address"
           },
           {
-            "internalType": "string",
-            "name": "ipfsUri",
-            "type": "string"
+            "internalType": "bytes32",
+            "name": "uriDigest",
+            "type": "bytes32"
           },
           {
             "internalType": "bytes",
@@ -1060,9 +1654,9 @@ export const ccpRegistryAbi = [
             "type": "address"
           },
           {
-            "internalType": "string",
-            "name": "ipfsUri",
-            "type": "string"
+            "internalType": "bytes32",
+            "name": "uriDigest",
+            "type": "bytes32"
           },
           {
             "internalType": "bytes",
@@ -1100,11 +1694,6 @@ export const ccpRegistryAbi = [
         "internalType": "address",
         "name": "operator",
         "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "nonce",
-        "type": "uint256"
       }
     ],
     "name": "publishDigest",
@@ -1121,17 +1710,84 @@ export const ccpRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "enum ICCPRegistry.CertificateClass",
+        "name": "certificateClass",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint128",
+        "name": "containmentBound",
+        "type": "uint128"
+      },
+      {
+        "internalType": "uint8",
+        "name": "decimals",
+        "type": "uint8"
+      }
+    ],
+    "name": "requiredReserve",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum ICCPRegistry.CertificateClass",
+        "name": "certificateClass",
+        "type": "uint8"
+      }
+    ],
+    "name": "reserveRatio",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "certHash",
         "type": "bytes32"
-      },
-      {
-        "internalType": "bool",
-        "name": "upheld",
-        "type": "bool"
       }
     ],
-    "name": "resolveChallenge",
+    "name": "reserveStatus",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "backing",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "required",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "certHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "revoke",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1144,7 +1800,7 @@ export const ccpRegistryAbi = [
         "type": "bytes32"
       }
     ],
-    "name": "revoke",
+    "name": "settle",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1176,6 +1832,117 @@ export const ccpRegistryAbi = [
         "internalType": "enum ICCPRegistry.Status",
         "name": "",
         "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "certHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "agent",
+            "type": "address"
+          },
+          {
+            "internalType": "enum ICCPRegistry.CertificateClass",
+            "name": "certificateClass",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint48",
+            "name": "issuedAt",
+            "type": "uint48"
+          },
+          {
+            "internalType": "uint48",
+            "name": "expiresAt",
+            "type": "uint48"
+          },
+          {
+            "internalType": "uint128",
+            "name": "containmentBound",
+            "type": "uint128"
+          },
+          {
+            "internalType": "address",
+            "name": "reserveVault",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "spendingLimit",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "uriDigest",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes",
+            "name": "agentSig",
+            "type": "bytes"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "auditor",
+                "type": "address"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "scope",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "uint256",
+                "name": "stake",
+                "type": "uint256"
+              }
+            ],
+            "internalType": "struct ICCPRegistry.AttestationParams[]",
+            "name": "attestations",
+            "type": "tuple[]"
+          }
+        ],
+        "internalType": "struct ICCPRegistry.PublishParams",
+        "name": "params",
+        "type": "tuple"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "termsHash",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "vault",
+    "outputs": [
+      {
+        "internalType": "contract IReserveVault",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -1217,4 +1984,4 @@ export const ccpRegistryAbi = [
   }
 ] as const
 
-export const ccpRegistryBytecode = '0x610160604052348015610010575f5ffd5b50604051612a60380380612a6083398101604081905261002f91610153565b604080518082018252600b81526a434350526567697374727960a81b60208083019182528351808501855260058152640302e322e360dc1b81830190815293519092206080818152925190932060a08181524660c08181523060e081905288517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f81880152808a01989098526060880194909452948601528481019190915284518085039091018152929091019092528051910120610100526001600160a01b038216158061010557506001600160a01b038116155b156101235760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0391821661012052166101405261018b565b6001600160a01b0381168114610150575f5ffd5b50565b5f5f60408385031215610164575f5ffd5b825161016f8161013c565b60208401519092506101808161013c565b809150509250929050565b60805160a05160c05160e05161010051610120516101405161286f6101f15f395f8181610241015281816106a60152610db001525f81816101db0152611a8701525f61056801525f61053e01525f61050b01525f6105e101525f6105b9015261286f5ff3fe608060405234801561000f575f5ffd5b5060043610610153575f3560e01c806387e5b334116100bf578063c644179811610079578063c644179814610368578063c7df14e21461037b578063cffd46dc1461039b578063d0e320a5146103ae578063f333fe08146103c1578063fd6d696f146103e1575f5ffd5b806387e5b334146102eb57806399332ef2146102fe5780639b7ae25314610311578063a831f9441461031b578063a88cd97d14610342578063b75c7dc614610355575f5ffd5b8063534db0e211610110578063534db0e21461023c5780635bb64691146102635780636a9385671461026d5780637d89122d146102905780637e4a7d8f146102a55780637ecebe00146102cc575f5ffd5b80631d284a2b146101575780632c51b9571461017d5780633644e515146101a75780634cd6d035146101af5780634cf088d9146101d6578063511ddc2e14610215575b5f5ffd5b61016a610165366004612025565b6103eb565b6040519081526020015b60405180910390f35b61019061018b366004612094565b61047c565b604080519215158352602083019190915201610174565b61016a610508565b61016a7fd75586766110adb621f1555e9917514f780ffe2d528e2411294a8211934d9a9281565b6101fd7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610174565b61016a7f3c42298e1d69440db7aa86440eeab2ed91dbcaa216c7f5394627b25a4becf76381565b6101fd7f000000000000000000000000000000000000000000000000000000000000000081565b61016a624f1a0081565b61028061027b3660046120d4565b610636565b6040519015158152602001610174565b6102a361029e3660046120eb565b61069b565b005b61016a7f5c0a48a0bb2d1cc9e93889adfa05bb878408a51dd1d46036c9018a3672f597c581565b61016a6102da36600461211d565b60026020525f908152604090205481565b61016a6102f9366004612136565b6107bb565b6102a361030c3660046121ae565b61083e565b61016a62278d0081565b61016a7f444a2111888f692c0812eee65d42367703482d5f1aa8315a06fbd696d946766081565b61016a61035036600461211d565b610b74565b6102a36103633660046120d4565b610b9f565b6102a36103763660046120d4565b610c55565b61038e6103893660046120d4565b610d93565b60405161017491906122b7565b6102a36103a93660046120d4565b610da5565b61016a6103bc3660046122ca565b610e95565b6103d46103cf3660046120d4565b610fa0565b604051610174919061238e565b61016a6276a70081565b5f6104737f5c0a48a0bb2d1cc9e93889adfa05bb878408a51dd1d46036c9018a3672f597c58461041e602086018661211d565b60408051602081810195909552808201939093526001600160a01b0390911660608301529185013560808201529084013560a082015260c0015b604051602081830303815290604052805190602001206111f0565b90505b92915050565b5f5f61048785610b74565b90508061049857505f905080610500565b5f8181526020819052604090208460038111156104b7576104b7612277565b6001820154600160a01b900460ff1660038111156104d7576104d7612277565b101580156104fc575060028101546001600160801b03808616600160381b9092041611155b9250505b935093915050565b5f7f0000000000000000000000000000000000000000000000000000000000000000461480156105605750306001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016145b1561058a57507f000000000000000000000000000000000000000000000000000000000000000090565b610631604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b905090565b5f81815260208190526040812060018101546001600160a01b03161580159061067d57505f6002820154600160301b900460ff16600381111561067b5761067b612277565b145b80156106945750600281015465ffffffffffff1642105b9392505050565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146106eb576040516330268a2560e21b81523360048201526024015b60405180910390fd5b5f6106f58361121e565b905060036002820154600160301b900460ff16600381111561071957610719612277565b1461074c57828160020160069054906101000a900460ff1660405163b4b9644360e01b81526004016106e2929190612499565b600181015460405183151581526001600160a01b039091169084907f70c7b1c541b967f539b76efdafc43bca069f73dce75857526fd08bd3261fdb8e9060200160405180910390a381156107a9576107a4838261125e565b505050565b600201805460ff60301b191690555050565b5f60018260038111156107d0576107d0612277565b036107df57506276a700919050565b60028260038111156107f3576107f3612277565b036108025750624f1a00919050565b600382600381111561081657610816612277565b03610825575062278d00919050565b6040516310879dfb60e31b815260040160405180910390fd5b8435610849866112f6565b6108548686866115b2565b5f61086087858561181a565b90505f61087b61087660408a0160208b0161211d565b611cfe565b5f848152602081815260409182902080546001600160a01b031916331781559293506108ab918b01908b0161211d565b6001820180546001600160a01b0319166001600160a01b03929092169190911790556108dd60608a0160408b01612136565b60018201805460ff60a01b1916600160a01b83600381111561090157610901612277565b021790555061091660808a0160608b016124b6565b60018201805465ffffffffffff92909216600160a81b0265ffffffffffff60a81b1990921691909117905561095160a08a0160808b016124b6565b60028201805466ffffffffffffff191665ffffffffffff9290921691909117905561098260c08a0160a08b016124db565b6002820180546001600160801b0392909216600160381b0276ffffffffffffffffffffffffffffffff00000000000000199092169190911790556109cc60e08a0160c08b0161211d565b6003820180546001600160a01b0319166001600160a01b03929092169190911790556109ff6101008a0160e08b0161211d565b6004820180546001600160a01b0319166001600160a01b0392909216919091179055610a2f6101008a018a6124f4565b6005830191610a3f9190836125d3565b5060068101610a4e84826126a1565b508360015f610a6360408d0160208e0161211d565b6001600160a01b03166001600160a01b031681526020019081526020015f2081905550336001600160a01b0316896020016020810190610aa3919061211d565b6001600160a01b0316857f6f4fefcaff6b8d4298253ea2a2dcea14a215971abd6de5677e5d2234a29fd31c610ade60608e0160408f01612136565b8d60a0016020810190610af191906124db565b8e6080016020810190610b0491906124b6565b604051610b1393929190612733565b60405180910390a48115610b6957610b3160408a0160208b0161211d565b6001600160a01b031684837fc707fd30d2838d0afc16b2bbfe0a8d157deb3f762fa1d4b92683793180a9a8d960405160405180910390a45b505050505050505050565b6001600160a01b0381165f90815260016020526040812054610b9581610636565b610476575f610694565b5f610ba98261121e565b80549091506001600160a01b03163314610bea5780546040516311ce341560e21b81523360048201526001600160a01b0390911660248201526044016106e2565b5f610bf482611e4b565b90505f816003811115610c0957610c09612277565b14158015610c2957506003816003811115610c2657610c26612277565b14155b15610c4b578281604051635857690f60e01b81526004016106e2929190612499565b6107a4838361125e565b5f610c5f8261121e565b90505f6002820154600160301b900460ff166003811115610c8257610c82612277565b14610cb557818160020160069054906101000a900460ff16604051635857690f60e01b81526004016106e2929190612499565b600281015465ffffffffffff16421015610cf8576002810154604051631bd23f9160e31b815265ffffffffffff90911660048201524260248201526044016106e2565b60028101805460ff60301b191666020000000000001790556001808201546001600160a01b03165f9081526020919091526040902054829003610d54576001818101546001600160a01b03165f90815260209190915260408120555b60018101546040516001600160a01b039091169083907f954280b236acdbfc19ab8b8a53b064c58ea4a6ca773aa7c121f6e4df4b0fd5fc905f90a35050565b5f610476610da08361121e565b611e4b565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614610df0576040516330268a2560e21b81523360048201526024016106e2565b5f610dfa8261121e565b90505f610e0682611e4b565b90505f816003811115610e1b57610e1b612277565b14610e3d578281604051635857690f60e01b81526004016106e2929190612499565b60028201805460ff60301b1916660300000000000017905560018201546040516001600160a01b039091169084907f434f700c53299b35ff08449542af249fbfcc0835eb3e593799456a5c5a8c890f905f90a3505050565b5f610f987f3c42298e1d69440db7aa86440eeab2ed91dbcaa216c7f5394627b25a4becf7638535610ecc604088016020890161211d565b86610edd60608a0160408b01612136565b6003811115610eee57610eee612277565b610efe60a08b0160808c016124b6565b610f0e60c08c0160a08d016124db565b610f1c6101008d018d6124f4565b604051610f2a929190612765565b6040805191829003822060208301999099528101969096526001600160a01b03948516606087015293909216608085015260ff1660a084015265ffffffffffff1660c08301526001600160801b031660e0820152610100810191909152610120810184905261014001610458565b949350505050565b60408051610160810182525f8082526020820181905291810182905260608082018390526080820183905260a0820183905260c0820183905260e0820183905261010082019290925261012081018290526101408101919091526110038261121e565b604080516101608101825282546001600160a01b03908116825260018401549081166020830152909291830190600160a01b900460ff16600381111561104b5761104b612277565b600381111561105c5761105c612277565b81526001820154600160a81b900465ffffffffffff908116602083015260028301549081166040830152606090910190600160301b900460ff1660038111156110a7576110a7612277565b60038111156110b8576110b8612277565b81526002820154600160381b90046001600160801b0316602082015260038201546001600160a01b03908116604083015260048301541660608201526005820180546080909201916111099061254b565b80601f01602080910402602001604051908101604052809291908181526020018280546111359061254b565b80156111805780601f1061115757610100808354040283529160200191611180565b820191905f5260205f20905b81548152906001019060200180831161116357829003601f168201915b50505050508152602001600682018054806020026020016040519081016040528092919081815260200182805480156111e057602002820191905f5260205f20905b81546001600160a01b031681526001909101906020018083116111c2575b5050505050815250509050919050565b5f5f6111fa610508565b60405161190160f01b81526002810191909152602281019390935250506042902090565b5f81815260208190526040902060018101546001600160a01b031661125957604051630eb0bcc760e31b8152600481018390526024016106e2565b919050565b60028101805460ff60301b1916600160301b1790556001808201546001600160a01b03165f90815260209190915260409020548290036112b7576001818101546001600160a01b03165f90815260209190915260408120555b60018101546040516001600160a01b039091169083907f1dbd7f0554a6447214abb6405781d5ee119037a7024fcb7fffd542c3c12cd776905f90a35050565b80356113155760405163124bce6560e01b815260040160405180910390fd5b5f611326604083016020840161211d565b6001600160a01b03160361134d5760405163d92e233d60e01b815260040160405180910390fd5b80355f908152602081905260409020600101546001600160a01b03161561138a57604051631535022960e11b8152813560048201526024016106e2565b5f61139b6060830160408401612136565b60038111156113ac576113ac612277565b036113ca576040516310879dfb60e31b815260040160405180910390fd5b6113d86101008201826124f4565b90505f036113f95760405163d64becfd60e01b815260040160405180910390fd5b61140960808201606083016124b6565b65ffffffffffff1661142160a08301608084016124b6565b65ffffffffffff16116114795761143e60808201606083016124b6565b61144e60a08301608084016124b6565b604051631775fe7960e01b815265ffffffffffff9283166004820152911660248201526044016106e2565b4261148a60808301606084016124b6565b65ffffffffffff1611156114d2576114a860808201606083016124b6565b604051631763086760e31b815265ffffffffffff90911660048201524260248201526044016106e2565b426114e360a08301608084016124b6565b65ffffffffffff16116115295761150060a08201608083016124b6565b60405162e9430f60e31b815265ffffffffffff90911660048201524260248201526044016106e2565b5f61153d6102f96060840160408501612136565b90505f61155060808401606085016124b6565b65ffffffffffff1661156860a08501608086016124b6565b65ffffffffffff1661157a9190612774565b9050818111156107a4576115946060840160408501612136565b818360405163adc2642960e01b81526004016106e293929190612787565b335f81815260026020526040812054916115d9906115d290879085610e95565b8585611ea5565b90506001600160a01b03811633146116155760405163a2748ab360e01b81526001600160a01b03821660048201523360248201526044016106e2565b6116208260016127a8565b335f9081526002602052604090205561163d6101208601866124f4565b90505f0361165e5760405163f91fe77d60e01b815260040160405180910390fd5b3361166f604087016020880161211d565b6001600160a01b03160361174e57838360405161168d929190612765565b6040519081900390206116a46101208701876124f4565b6040516116b2929190612765565b604051809103902014611747576116e06116cd863385610e95565b6116db6101208801886124f4565b611ea5565b90506116f2604086016020870161211d565b6001600160a01b0316816001600160a01b031614611747578061171b604087016020880161211d565b604051639308725d60e01b81526001600160a01b039283166004820152911660248201526044016106e2565b5050505050565b5f6002816117626040890160208a0161211d565b6001600160a01b03166001600160a01b031681526020019081526020015f205490506117a0611792873384610e95565b6116db6101208901896124f4565b91506117b2604087016020880161211d565b6001600160a01b0316826001600160a01b0316146117db578161171b604088016020890161211d565b6117e68160016127a8565b60025f6117f960408a0160208b0161211d565b6001600160a01b0316815260208101919091526040015f2055505050505050565b60605f61182b6101408601866127bb565b9150508281146118585760405163cad11ac960e01b815260048101829052602481018490526044016106e2565b600261186a6060870160408801612136565b600381111561187b5761187b612277565b10158015611887575080155b156118b65761189c6060860160408701612136565b6040516343dc1ba960e11b81526004016106e291906122b7565b8067ffffffffffffffff8111156118cf576118cf612537565b6040519080825280602002602001820160405280156118f8578160200160208202803683370190505b5091505f805b82811015611ca857366119156101408901896127bb565b8381811061192557611925612800565b6060029190910191505f905061193e602083018361211d565b90506001600160a01b0381166119675760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b03811633148061199e575061198960408a0160208b0161211d565b6001600160a01b0316816001600160a01b0316145b156119c757604051631bf2b5e360e31b81526001600160a01b03821660048201526024016106e2565b5f5b83811015611a2f57816001600160a01b03168782815181106119ed576119ed612800565b60200260200101516001600160a01b031603611a2757604051630504ca9d60e21b81526001600160a01b03831660048201526024016106e2565b6001016119c9565b5081604001355f03611a5f5760405163b97e14ff60e01b81526001600160a01b03821660048201526024016106e2565b6040516328d5c36160e11b81526001600160a01b0382811660048301528a3560248301525f917f0000000000000000000000000000000000000000000000000000000000000000909116906351ab86c290604401602060405180830381865afa158015611ace573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611af29190612814565b90508260400135811015611b355760408051635092242760e11b81526001600160a01b0384166004820152602481018390529084013560448201526064016106e2565b5f611b68611b448c35866103eb565b8b8b88818110611b5657611b56612800565b90506020028101906116db91906124f4565b9050826001600160a01b0316816001600160a01b031614611baf57604051634cc6df7b60e11b81526001600160a01b038083166004830152841660248201526044016106e2565b7fd75586766110adb621f1555e9917514f780ffe2d528e2411294a8211934d9a9284602001351480611c0457507f444a2111888f692c0812eee65d42367703482d5f1aa8315a06fbd696d94676608460200135145b15611c0e57600195505b82888681518110611c2157611c21612800565b60200260200101906001600160a01b031690816001600160a01b031681525050826001600160a01b03168b5f01357ff3cc46895fb03cb41ee601e3fcb36e76010239034bb0067493ee112952e1e47586602001358760400135604051611c91929190918252602082015260400190565b60405180910390a3505050508060010190506118fe565b506003611cbb6060880160408901612136565b6003811115611ccc57611ccc612277565b148015611cd7575080155b15611cf557604051631f4b974f60e11b815260040160405180910390fd5b50509392505050565b6001600160a01b0381165f9081526001602052604090205480611d2257505f919050565b5f81815260208190526040902060036002820154600160301b900460ff166003811115611d5157611d51612277565b03611d7257604051631d201fcd60e21b8152600481018390526024016106e2565b5f6002820154600160301b900460ff166003811115611d9357611d93612277565b14611da057505f92915050565b600281015465ffffffffffff1642108015611dc5575080546001600160a01b03163314155b15611df8578054604051631be890cb60e11b8152600481018490526001600160a01b0390911660248201526044016106e2565b60028101805460ff60301b191666020000000000001790556040516001600160a01b0384169083907f954280b236acdbfc19ab8b8a53b064c58ea4a6ca773aa7c121f6e4df4b0fd5fc905f90a350919050565b5f806002830154600160301b900460ff166003811115611e6d57611e6d612277565b148015611e865750600282015465ffffffffffff164210155b15611e9357506002919050565b5060020154600160301b900460ff1690565b5f60418214611eca57604051630feddbc160e01b8152600481018390526024016106e2565b5f611ed8602082858761282b565b611ee191612852565b90505f611ef260406020868861282b565b611efb91612852565b90505f85856040818110611f1157611f11612800565b919091013560f81c9150507f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0821115611f5c5760405162ceaa3160e71b815260040160405180910390fd5b8060ff16601b14158015611f7457508060ff16601c14155b15611f975760405163cd885edb60e01b815260ff821660048201526024016106e2565b604080515f81526020810180835289905260ff831691810191909152606081018490526080810183905260019060a0016020604051602081039080840390855afa158015611fe7573d5f5f3e3d5ffd5b5050604051601f1901519450506001600160a01b03841661201b576040516339ba33b360e21b815260040160405180910390fd5b5050509392505050565b5f5f8284036080811215612037575f5ffd5b833592506060601f198201121561204c575f5ffd5b506020830190509250929050565b80356001600160a01b0381168114611259575f5ffd5b803560048110611259575f5ffd5b80356001600160801b0381168114611259575f5ffd5b5f5f5f606084860312156120a6575f5ffd5b6120af8461205a565b92506120bd60208501612070565b91506120cb6040850161207e565b90509250925092565b5f602082840312156120e4575f5ffd5b5035919050565b5f5f604083850312156120fc575f5ffd5b8235915060208301358015158114612112575f5ffd5b809150509250929050565b5f6020828403121561212d575f5ffd5b6104738261205a565b5f60208284031215612146575f5ffd5b61047382612070565b5f6101608284031215612160575f5ffd5b50919050565b5f5f83601f840112612176575f5ffd5b50813567ffffffffffffffff81111561218d575f5ffd5b6020830191508360208260051b85010111156121a7575f5ffd5b9250929050565b5f5f5f5f5f606086880312156121c2575f5ffd5b853567ffffffffffffffff8111156121d8575f5ffd5b6121e48882890161214f565b955050602086013567ffffffffffffffff811115612200575f5ffd5b8601601f81018813612210575f5ffd5b803567ffffffffffffffff811115612226575f5ffd5b886020828401011115612237575f5ffd5b60209190910194509250604086013567ffffffffffffffff81111561225a575f5ffd5b61226688828901612166565b969995985093965092949392505050565b634e487b7160e01b5f52602160045260245ffd5b600481106122a757634e487b7160e01b5f52602160045260245ffd5b50565b6122b38161228b565b9052565b602081016122c48361228b565b91905290565b5f5f5f606084860312156122dc575f5ffd5b833567ffffffffffffffff8111156122f2575f5ffd5b6122fe8682870161214f565b93505061230d6020850161205a565b9150604084013590509250925092565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b5f8151808452602084019350602083015f5b828110156123845781516001600160a01b031686526020958601959091019060010161235d565b5093949350505050565b602081526123a86020820183516001600160a01b03169052565b5f60208301516123c360408401826001600160a01b03169052565b5060408301516123d660608401826122aa565b50606083015165ffffffffffff8116608084015250608083015165ffffffffffff811660a08401525060a083015161241160c08401826122aa565b5060c08301516001600160801b03811660e08401525060e08301516001600160a01b038116610100840152506101008301516001600160a01b0381166101208401525061012083015161016061014084015261247161018084018261231d565b9050610140840151601f1984830301610160850152612490828261234b565b95945050505050565b828152604081016124a98361228b565b8260208301529392505050565b5f602082840312156124c6575f5ffd5b813565ffffffffffff81168114610694575f5ffd5b5f602082840312156124eb575f5ffd5b6104738261207e565b5f5f8335601e19843603018112612509575f5ffd5b83018035915067ffffffffffffffff821115612523575f5ffd5b6020019150368190038213156121a7575f5ffd5b634e487b7160e01b5f52604160045260245ffd5b600181811c9082168061255f57607f821691505b60208210810361216057634e487b7160e01b5f52602260045260245ffd5b5f5b828110156107a4575f8282015560010161257f565b601f8211156107a457828211156107a457805f5260205f20601f840160051c60208510156125bf57505f5b61174781601f860160051c0382840161257d565b67ffffffffffffffff8311156125eb576125eb612537565b6125ff836125f9835461254b565b83612594565b5f601f841160018114612630575f85156126195750838201355b5f19600387901b1c1916600186901b178355611747565b5f83815260208120601f198716915b8281101561265f578685013582556020948501946001909201910161263f565b508682101561267b575f1960f88860031b161c19848701351681555b505060018560011b0183555050505050565b634e487b7160e01b5f52601160045260245ffd5b815167ffffffffffffffff8111156126bb576126bb612537565b680100000000000000008111156126d4576126d4612537565b8154818355808210156126f857825f528160205f20016126f68383038261257d565b505b5060208301825f5260205f205f5b8381101561272b5782516001600160a01b031682820155602090920191600101612706565b505050505050565b606081016127408561228b565b9381526001600160801b0392909216602083015265ffffffffffff1660409091015290565b818382375f9101908152919050565b818103818111156104765761047661268d565b606081016127948561228b565b938152602081019290925260409091015290565b808201808211156104765761047661268d565b5f5f8335601e198436030181126127d0575f5ffd5b83018035915067ffffffffffffffff8211156127ea575f5ffd5b60200191506060810236038213156121a7575f5ffd5b634e487b7160e01b5f52603260045260245ffd5b5f60208284031215612824575f5ffd5b5051919050565b5f5f85851115612839575f5ffd5b83861115612845575f5ffd5b5050820193919092039150565b80356020831015610476575f19602084900360031b1b169291505056' as const
+export const ccpRegistryBytecode = '0x610240604052348015610010575f5ffd5b5060405161433a38038061433a83398101604081905261002f9161023f565b6040518060400160405280600b81526020016a434350526567697374727960a81b815250604051806040016040528060058152602001640302e322e360dc1b815250610080826101de60201b60201c565b6101205261008d816101de565b61014052815160208084019190912060e052815190820120610100524660a05261011960e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c05280516001600160a01b03161580610144575060208101516001600160a01b0316155b8061015a575060408101516001600160a01b0316155b80610170575060608101516001600160a01b0316155b1561018e5760405163d92e233d60e01b815260040160405180910390fd5b80516001600160a01b03908116610160526020820151811661018052604082015181166101a0526060820151166101c05260808101516101e05260a08101516102005260c0015161022052610342565b5f5f829050601f81511115610211578260405163305a27a960e01b815260040161020891906102e7565b60405180910390fd5b805161021c8261031c565b179392505050565b80516001600160a01b038116811461023a575f5ffd5b919050565b5f60e0828403128015610250575f5ffd5b5060405160e081016001600160401b038111828210171561027f57634e487b7160e01b5f52604160045260245ffd5b60405261028b83610224565b815261029960208401610224565b60208201526102aa60408401610224565b60408201526102bb60608401610224565b60608201526080838101519082015260a0808401519082015260c0928301519281019290925250919050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b8051602080830151919081101561033c575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051610180516101a0516101c0516101e0516102005161022051613f066104345f395f611e3a01525f611dfa01525f611dba01525f8181610274015281816109920152610d1501525f818161065901528181610c51015261137901525f81816106ee015281816114070152818161161d01528181611f91015281816125ca0152818161263701526128eb01525f81816103d701528181610bbb015281816112f60152612cbb01525f61248a01525f61245f01525f6121af01525f61218701525f6120e201525f61210c01525f6121360152613f065ff3fe608060405234801561000f575f5ffd5b506004361061026b575f3560e01c8063a4d99c871161014b578063cf4ff901116100bf578063f333fe0811610084578063f333fe08146106a3578063f5626660146106c3578063f86240b5146106d6578063fbfa77cf146106e9578063fd6d696f14610710578063fd6ef44f1461071a575f5ffd5b8063cf4ff901146105c3578063d5faaa3f1461062e578063d8c5115514610641578063e2fdcc1714610654578063f2966ec01461067b575f5ffd5b8063b75c7dc611610110578063b75c7dc61461054d578063bebf3cf514610560578063c644179814610573578063c64d1fea14610586578063c7df14e214610590578063c8b8f43c146105b0575f5ffd5b8063a4d99c87146104d7578063a831f944146104e1578063a88cd97d14610508578063ad57f9c31461051b578063b1429b8314610543575f5ffd5b80634cf088d9116101e257806384b0196e116101a757806384b0196e1461046457806387e5b3341461047f578063987757dd146104925780639b7ae253146104a55780639bb88cf2146104af5780639d8362e3146104b7575f5ffd5b80634cf088d9146103d2578063511ddc2e146103f95780635bb64691146104205780636a9385671461042a5780637e4a7d8f1461043d575f5ffd5b80633644e515116102335780633644e515146103415780633695887e146103495780633aa369871461035e5780633db9efff14610385578063406d3e78146103985780634cd6d035146103ab575f5ffd5b806309af4fe61461026f578063202b8965146102b35780632c51b957146102d45780633178ee6b146102fe5780633244f9b814610321575b5f5ffd5b6102967f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020015b60405180910390f35b6102c66102c13660046134d3565b61072d565b6040519081526020016102aa565b6102e76102e2366004613516565b6107b0565b6040805192151583526020830191909152016102aa565b61031161030c366004613558565b610835565b60405190151581526020016102aa565b61033461032f366004613586565b6108a4565b6040516102aa919061359d565b6102c6610971565b61035c61035736600461363d565b61097f565b005b6102c67f51488a12a88a60020af65f45bbdd349c9428c7e6695f5fc39bd554dc6197f11081565b6102c66103933660046136c2565b610ccb565b61035c6103a6366004613586565b610d0a565b6102c67fd75586766110adb621f1555e9917514f780ffe2d528e2411294a8211934d9a9281565b6102967f000000000000000000000000000000000000000000000000000000000000000081565b6102c67f4467fe1146cdfb4f9774f23a4cd20dcac9ec23a586d90edf32cb21de42105ae681565b6102c6624f1a0081565b610311610438366004613586565b610f6c565b6102c67fec385d5a050f3f815258ebdf52e8066586acaccde0ac68da7b96c4e7d7f9a11281565b61046c610fd2565b6040516102aa9796959493929190613746565b6102c661048d3660046134d3565b611014565b61035c6104a0366004613586565b61107e565b6102c662278d0081565b6102c6601081565b6104ca6104c5366004613586565b61146e565b6040516102aa9190613819565b6102c662093a8081565b6102c67f444a2111888f692c0812eee65d42367703482d5f1aa8315a06fbd696d946766081565b6102c661051636600461388b565b6115b7565b61052e610529366004613586565b6115e2565b604080519283526020830191909152016102aa565b6102c6621baf8081565b61035c61055b366004613586565b6116cc565b61035c61056e3660046138a6565b6117ab565b61035c610581366004613586565b611ba6565b6102c66212750081565b6105a361059e366004613586565b611c5e565b6040516102aa9190613952565b6102c66105be366004613965565b611c70565b6106076105d1366004613586565b5f90815260026020526040902080546001918201546001600160a01b03909116801515939092600160b81b909204909116151590565b6040805193151584526001600160a01b0390921660208401521515908201526060016102aa565b61031161063c366004613558565b611d56565b6102c661064f3660046134d3565b611d9d565b6102967f000000000000000000000000000000000000000000000000000000000000000081565b6102c661068936600461388b565b6001600160a01b03165f9081526004602052604090205490565b6106b66106b1366004613586565b611e5e565b6040516102aa91906139ec565b6102c66106d1366004613965565b611fec565b6102c66106e43660046134d3565b61203d565b6102967f000000000000000000000000000000000000000000000000000000000000000081565b6102c66276a70081565b6102c6610728366004613afc565b6120a1565b5f6001826003811115610742576107426137dc565b03610751575062093a80919050565b6002826003811115610765576107656137dc565b03610774575062127500919050565b6003826003811115610788576107886137dc565b036107975750621baf80919050565b6040516310879dfb60e31b815260040160405180910390fd5b5f5f6107bb856115b7565b9050806107cc57505f90508061082d565b5f8181526002602052604090208460038111156107eb576107eb6137dc565b6001820154600160a01b900460ff16600381111561080b5761080b6137dc565b10158015610829575060028101546001600160801b03808616911611155b9250505b935093915050565b5f82815260026020526040812060010154600160b01b900460ff16815b81811015610898575f8581526003602090815260408083208484529091529020546001600160a01b038086169116036108905760019250505061089e565b600101610852565b505f9150505b92915050565b5f81815260026020526040902060010154606090600160b01b900460ff168067ffffffffffffffff8111156108db576108db613b40565b604051908082528060200260200182016040528015610904578160200160208202803683370190505b5091505f5b8181101561096a575f84815260036020908152604080832084845290915290205483516001600160a01b039091169084908390811061094a5761094a613b54565b6001600160a01b0390921660209283029190910190910152600101610909565b5050919050565b5f61097a6120d6565b905090565b6109876121ff565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146109d75760405163474378b760e11b81523360048201526024015b60405180910390fd5b5f6109e186612236565b6001810154909150600160b81b900460ff8116906002165f03610a1a5760405163af29a5a760e01b8152600481018890526024016109ce565b6001820154604051871515815260021992909216916001600160a01b039091169088907f70c7b1c541b967f539b76efdafc43bca069f73dce75857526fd08bd3261fdb8e9060200160405180910390a385610aed5760018201805460ff60b81b1916600160b81b60ff84160217905560036001830154600160a81b900460ff166003811115610aab57610aab6137dc565b03610ae6578154600160d01b900465ffffffffffff16421015610adc5760018201805460ff60a81b19169055610ae6565b610ae68783612273565b5050610cbc565b60018201805460ff60b81b1916600160b81b6004841760ff160217905560036001830154600160a81b900460ff166003811115610b2c57610b2c6137dc565b03610b5f5760018201805465ffffffffffff60c01b1916600160c01b4265ffffffffffff1602179055610b5f878361232c565b815460018301546001600160a01b0390911690600160b01b900460ff165f5b81811015610cb6575f8a8152600360209081526040808320848452909152908190205490516338ef35fb60e21b81526001600160a01b03918216917f0000000000000000000000000000000000000000000000000000000000000000169063e3bcd7ec90610bf8908e9085908e908e908e90600401613b68565b5f604051808303815f87803b158015610c0f575f5ffd5b505af1158015610c21573d5f5f3e3d5ffd5b5050604051633807f37d60e11b8152600481018e90526001600160a01b03848116602483015287811660448301527f000000000000000000000000000000000000000000000000000000000000000016925063700fe6fa91506064015f604051808303815f87803b158015610c94575f5ffd5b505af1158015610ca6573d5f5f3e3d5ffd5b5050505050806001019050610b7e565b50505050505b610cc46123bd565b5050505050565b5f610d02610cd98585611c70565b610ce7610140870187613bd5565b85818110610cf757610cf7613b54565b9050606002016123e7565b949350505050565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614610d555760405163474378b760e11b81523360048201526024016109ce565b5f610d5f82612236565b600181810154919250600160b81b90910460ff8116911615610d97576040516358cb522560e11b8152600481018490526024016109ce565b6002811615610dbc5760405163172190eb60e01b8152600481018490526024016109ce565b6004811615610de1576040516306b3d75f60e11b8152600481018490526024016109ce565b5f6001830154600160a81b900460ff166003811115610e0257610e026137dc565b148015610e1f57508154600160d01b900465ffffffffffff164210155b15610e2e57610e2e8383612273565b5f6001830154600160a81b900460ff166003811115610e4f57610e4f6137dc565b03610ea657600182018054600360a81b60ff60a81b198216179091556040516001600160a01b039091169084907f434f700c53299b35ff08449542af249fbfcc0835eb3e593799456a5c5a8c890f905f90a3610f47565b60018201545f90610ec090600160a01b900460ff1661072d565b6001840154610ede9190600160c01b900465ffffffffffff16613c2e565b9050804210610f0a57604051634a7c9f8360e01b815260048101859052602481018290526044016109ce565b60018301546040516001600160a01b039091169085907f434f700c53299b35ff08449542af249fbfcc0835eb3e593799456a5c5a8c890f905f90a3505b600281178260010160176101000a81548160ff021916908360ff160217905550505050565b5f81815260026020526040812080546001600160a01b031615801590610fb057505f6001820154600160a81b900460ff166003811115610fae57610fae6137dc565b145b8015610fcb57508054600160d01b900465ffffffffffff1642105b9392505050565b5f6060805f5f5f6060610fe3612458565b610feb612483565b604080515f80825260208201909252600f60f81b9b939a50919850469750309650945092509050565b5f6001826003811115611029576110296137dc565b0361103857506276a700919050565b600282600381111561104c5761104c6137dc565b0361105b5750624f1a00919050565b600382600381111561106f5761106f6137dc565b03610797575062278d00919050565b6110866121ff565b5f61109082612236565b600181810154919250600160b81b90910460ff81169116156110c8576040516358cb522560e11b8152600481018490526024016109ce565b60028116156110ed57604051631ef98c7f60e11b8152600481018490526024016109ce565b5f6001830154600160a81b900460ff16600381111561110e5761110e6137dc565b14801561112b57508154600160d01b900465ffffffffffff164210155b1561113a5761113a8383612273565b5f6001830154600160a81b900460ff16600381111561115b5761115b6137dc565b1480611186575060036001830154600160a81b900460ff166003811115611184576111846137dc565b145b156111b957828260010160159054906101000a900460ff16604051635857690f60e01b81526004016109ce929190613c41565b60018201545f906111d390600160a01b900460ff1661072d565b60018401546111f19190600160c01b900465ffffffffffff16613c2e565b90508042101561121e57604051631db80f0b60e31b815260048101859052602481018290526044016109ce565b6001838101805460ff92851792909216600160b81b0260ff60b81b198316811790915584546040516004861615158082526001600160a01b0392831694909383169216919091179087907fa69165bfa2f5875f03d494341251f9a3676bf2ce8d3c11e7482b161e61b4b2099060200160405180910390a3806113e1576001850154600160b01b900460ff165f5b818110156113de575f88815260036020908152604080832084845290915290819020549051631bbdcfd360e01b8152600481018a90526001600160a01b0391821660248201819052917f00000000000000000000000000000000000000000000000000000000000000001690631bbdcfd3906044015f604051808303815f87803b158015611337575f5ffd5b505af1158015611349573d5f5f3e3d5ffd5b5050604051630859998b60e01b8152600481018c90526001600160a01b03848116602483015288811660448301527f0000000000000000000000000000000000000000000000000000000000000000169250630859998b91506064015f604051808303815f87803b1580156113bc575f5ffd5b505af11580156113ce573d5f5f3e3d5ffd5b50505050508060010190506112ab565b50505b604051631bbdcfd360e01b8152600481018790526001600160a01b0383811660248301527f00000000000000000000000000000000000000000000000000000000000000001690631bbdcfd3906044015f604051808303815f87803b158015611448575f5ffd5b505af115801561145a573d5f5f3e3d5ffd5b50505050505050505061146b6123bd565b50565b6040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101829052906114af83612236565b90506114ba816124ae565b829060038111156114cd576114cd6137dc565b908160038111156114e0576114e06137dc565b9052506001810154600160c01b900465ffffffffffff16801580156115175750600283516003811115611515576115156137dc565b145b1561152f57508054600160d01b900465ffffffffffff165b65ffffffffffff8116602084018190521561157c57600182015461155c90600160a01b900460ff1661072d565b61156e9065ffffffffffff8316613c2e565b65ffffffffffff1660408401525b50600181810154600160b81b90049081161515606084015260028116151560808401526004908116151560a0840152015460c0820152919050565b6001600160a01b0381165f908152600460205260408120546115d881610f6c565b61089e575f610fcb565b5f5f5f6115ee84612236565b8054604051636e16691f60e11b8152600481018790526001600160a01b0391821660248201529192505f9182917f0000000000000000000000000000000000000000000000000000000000000000169063dc2cd23e9060440160a060405180830381865afa158015611662573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906116869190613c5e565b9198509450925082915061169a9050575f94505b600183015460028401546116c291600160a01b900460ff16906001600160801b0316846120a1565b9350505050915091565b5f6116d682612236565b80549091506001600160a01b031633146117175780546040516311ce341560e21b81523360048201526001600160a01b0390911660248201526044016109ce565b5f611721826124ae565b90505f816003811115611736576117366137dc565b1415801561175657506003816003811115611753576117536137dc565b14155b15611778578281604051635857690f60e01b81526004016109ce929190613c41565b60018201805465ffffffffffff60c01b1916600160c01b4265ffffffffffff16021790556117a6838361232c565b505050565b82156117ca57604051631be7e8bd60e01b815260040160405180910390fd5b84356117d58661250c565b5f6117e08733611c70565b9050336117f36040890160208a0161388b565b6001600160a01b03161415801561188b57506118896118186040890160208a0161388b565b604080517f4467fe1146cdfb4f9774f23a4cd20dcac9ec23a586d90edf32cb21de42105ae660208201529081018490526101008a01356060820152611876906080015b6040516020818303038152906040528051906020012061281f565b6118846101208b018b613cbc565b61284b565b155b156118c5576118a0604088016020890161388b565b604051634043576560e11b81526001600160a01b0390911660048201526024016109ce565b6118ce876128bf565b5f6118db88838787612a18565b90505f6118f66118f160408b0160208c0161388b565b612f27565b5f85815260026020526040902080546001600160a01b0319163317815590915061192660808b0160608c01613cff565b815465ffffffffffff91909116600160a01b0265ffffffffffff60a01b1990911617815561195a60a08b0160808c01613cff565b815465ffffffffffff91909116600160d01b026001600160d01b0390911617815561198b60408b0160208c0161388b565b6001820180546001600160a01b0319166001600160a01b03929092169190911790556119bd60608b0160408c016134d3565b60018201805460ff60a01b1916600160a01b8360038111156119e1576119e16137dc565b021790555060018101805461ffff60a81b1916600160b01b60ff861602179055611a1160c08b0160a08c01613d24565b6002820180546fffffffffffffffffffffffffffffffff19166001600160801b0392909216919091179055611a4d6101008b0160e08c0161388b565b6003820180546001600160a01b0319166001600160a01b03929092169190911790556101008a013560048083019190915585905f611a9160408e0160208f0161388b565b6001600160a01b03166001600160a01b031681526020019081526020015f2081905550336001600160a01b03168a6020016020810190611ad1919061388b565b6001600160a01b0316867f6f4fefcaff6b8d4298253ea2a2dcea14a215971abd6de5677e5d2234a29fd31c8d6040016020810190611b0f91906134d3565b8e60a0016020810190611b229190613d24565b8f6080016020810190611b359190613cff565b604051611b4493929190613d3d565b60405180910390a48115611b9a57611b6260408b0160208c0161388b565b6001600160a01b031685837fc707fd30d2838d0afc16b2bbfe0a8d157deb3f762fa1d4b92683793180a9a8d960405160405180910390a45b50505050505050505050565b5f611bb082612236565b90505f6001820154600160a81b900460ff166003811115611bd357611bd36137dc565b14611c0657818160010160159054906101000a900460ff16604051635857690f60e01b81526004016109ce929190613c41565b8054600160d01b900465ffffffffffff16421015611c50578054604051631bd23f9160e31b8152600160d01b90910465ffffffffffff1660048201524260248201526044016109ce565b611c5a8282612273565b5050565b5f61089e611c6b83612236565b6124ae565b5f7f51488a12a88a60020af65f45bbdd349c9428c7e6695f5fc39bd554dc6197f1108335611ca4604086016020870161388b565b84611cb560608801604089016134d3565b6003811115611cc657611cc66137dc565b611cd660a0890160808a01613cff565b611ce660c08a0160a08b01613d24565b6040805160208101989098528701959095526001600160a01b03938416606087015292909116608085015260ff1660a084015265ffffffffffff1660c08301526001600160801b031660e08201526101000160405160208183030381529060405280519060200120905092915050565b5f82815260026020526040812080546001600160a01b0384811691161480611d8d575060018101546001600160a01b038481169116145b80610d025750610d028484610835565b5f6001826003811115611db257611db26137dc565b03611dde57507f0000000000000000000000000000000000000000000000000000000000000000919050565b6002826003811115611df257611df26137dc565b03611e1e57507f0000000000000000000000000000000000000000000000000000000000000000919050565b6003826003811115611e3257611e326137dc565b0361079757507f0000000000000000000000000000000000000000000000000000000000000000919050565b60408051610160810182525f8082526020820181905291810182905260608082018390526080820183905260a0820183905260c0820183905260e082018390526101008201839052610120820181905261014082015290611ebe83612236565b80546001600160a01b039081168452600182015490811660208501529091506040830190600160a01b900460ff166003811115611efd57611efd6137dc565b90816003811115611f1057611f106137dc565b905250805465ffffffffffff600160a01b820481166060850152600160d01b909104166080830152600181015460a083019060ff600160a81b909104166003811115611f5e57611f5e6137dc565b90816003811115611f7157611f716137dc565b90525060028101546001600160801b031660c08301526001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000811660e08401526003820154166101008301526004810154611fd19061309c565b610120830152611fe0836108a4565b61014083015250919050565b5f610fcb7f4467fe1146cdfb4f9774f23a4cd20dcac9ec23a586d90edf32cb21de42105ae661201b8585611c70565b604080516020810193909352820152610100850135606082015260800161185b565b5f6001826003811115612052576120526137dc565b0361205f57506001919050565b6002826003811115612073576120736137dc565b0361208057506003919050565b6003826003811115612094576120946137dc565b0361079757506005919050565b5f6120b060ff8316600a613e4a565b6120b98561203d565b6120cc906001600160801b038616613e55565b610d029190613e55565b5f306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801561212e57507f000000000000000000000000000000000000000000000000000000000000000046145b1561215857507f000000000000000000000000000000000000000000000000000000000000000090565b61097a604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b6122076132a1565b61223460017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b906132e1565b565b5f81815260026020526040902080546001600160a01b031661226e57604051630eb0bcc760e31b8152600481018390526024016109ce565b919050565b6001810180548254600160a91b68ffffffffffff0000ff60a81b198316600160d01b90920465ffffffffffff16600160c01b02918217179092556001600160a01b039081169116175f908152600460205260409020548290036122ed5760018101546001600160a01b03165f908152600460205260408120555b60018101546040516001600160a01b039091169083907f954280b236acdbfc19ab8b8a53b064c58ea4a6ca773aa7c121f6e4df4b0fd5fc905f90a35050565b600181018054600160a81b60ff60a81b198216179091556001600160a01b03165f9081526004602052604090205482900361237e5760018101546001600160a01b03165f908152600460205260408120555b60018101546040516001600160a01b039091169083907f1dbd7f0554a6447214abb6405781d5ee119037a7024fcb7fffd542c3c12cd776905f90a35050565b6122345f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f0061222e565b5f610fcb7fec385d5a050f3f815258ebdf52e8066586acaccde0ac68da7b96c4e7d7f9a1128461241a602086018661388b565b60408051602081810195909552808201939093526001600160a01b0390911660608301529185013560808201529084013560a082015260c00161185b565b606061097a7f00000000000000000000000000000000000000000000000000000000000000006132e8565b606061097a7f00000000000000000000000000000000000000000000000000000000000000006132e8565b5f806001830154600160a81b900460ff1660038111156124d0576124d06137dc565b1480156124ed57508154600160d01b900465ffffffffffff164210155b156124fa57506002919050565b5060010154600160a81b900460ff1690565b803561252b5760405163124bce6560e01b815260040160405180910390fd5b5f61253c604083016020840161388b565b6001600160a01b0316036125635760405163d92e233d60e01b815260040160405180910390fd5b80355f908152600260205260409020546001600160a01b03161561259d57604051631535022960e11b8152813560048201526024016109ce565b6101008101356125c05760405163d64becfd60e01b815260040160405180910390fd5b6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000166125fa60e0830160c0840161388b565b6001600160a01b0316146126665761261860e0820160c0830161388b565b604051635148a58760e01b81526001600160a01b0391821660048201527f000000000000000000000000000000000000000000000000000000000000000090911660248201526044016109ce565b6126766080820160608301613cff565b65ffffffffffff1661268e60a0830160808401613cff565b65ffffffffffff16116126e6576126ab6080820160608301613cff565b6126bb60a0830160808401613cff565b604051631775fe7960e01b815265ffffffffffff9283166004820152911660248201526044016109ce565b426126f76080830160608401613cff565b65ffffffffffff16111561273f576127156080820160608301613cff565b604051631763086760e31b815265ffffffffffff90911660048201524260248201526044016109ce565b4261275060a0830160808401613cff565b65ffffffffffff16116127965761276d60a0820160808301613cff565b60405162e9430f60e31b815265ffffffffffff90911660048201524260248201526044016109ce565b5f6127aa61048d60608401604085016134d3565b90505f6127bd6080840160608501613cff565b65ffffffffffff166127d560a0850160808601613cff565b65ffffffffffff166127e79190613e6c565b9050818111156117a65761280160608401604085016134d3565b818360405163adc2642960e01b81526004016109ce93929190613e7f565b5f61089e61282b6120d6565b8360405161190160f01b8152600281019290925260228201526042902090565b5f846001600160a01b03163b5f036128aa575f5f61286a868686613325565b5090925090505f816003811115612883576128836137dc565b1480156128a15750866001600160a01b0316826001600160a01b0316145b92505050610d02565b6128b68585858561336c565b95945050505050565b604051636e16691f60e11b8152813560048201523360248201525f908190819081906001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169063dc2cd23e9060440160a060405180830381865afa158015612930573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906129549190613c5e565b9397509095509350909150506001600160a01b038416612990576040516384c3120360e01b8152853560048201523360248201526044016109ce565b806129b957604051639d9255f760e01b81526001600160a01b03851660048201526024016109ce565b5f6129e36129cd60608801604089016134d3565b6129dd60c0890160a08a01613d24565b856120a1565b905080841015612a1057604051634e51931760e01b815260048101859052602481018290526044016109ce565b505050505050565b5f612a27610140860186613bd5565b915050818114612a545760405163cad11ac960e01b815260048101829052602481018390526044016109ce565b6010811115612a80576040516305535e4b60e21b815260048101829052601060248201526044016109ce565b6002612a9260608701604088016134d3565b6003811115612aa357612aa36137dc565b10158015612aaf575080155b15612ade57612ac460608601604087016134d3565b6040516343dc1ba960e11b81526004016109ce9190613952565b5f612af261064f60608801604089016134d3565b90505f805b83811015612ed05736612b0e6101408a018a613bd5565b83818110612b1e57612b1e613b54565b6060029190910191505f9050612b37602083018361388b565b90506001600160a01b038116612b605760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b038116331480612b975750612b8260408b0160208c0161388b565b6001600160a01b0316816001600160a01b0316145b15612bc057604051631bf2b5e360e31b81526001600160a01b03821660048201526024016109ce565b5f5b83811015612c42576001600160a01b038216612be26101408d018d613bd5565b83818110612bf257612bf2613b54565b612c08926020606090920201908101915061388b565b6001600160a01b031603612c3a57604051630504ca9d60e21b81526001600160a01b03831660048201526024016109ce565b600101612bc2565b508482604001351080612c5757506040820135155b15612c915760408051635505235d60e11b81526001600160a01b0383166004820152908301356024820152604481018690526064016109ce565b60405163097f01df60e11b81526001600160a01b0382811660048301528b3560248301525f9182917f000000000000000000000000000000000000000000000000000000000000000016906312fe03be906044016040805180830381865afa158015612cff573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190612d239190613ea0565b9150915081612d505760405163165ee37360e11b81526001600160a01b03841660048201526024016109ce565b8360400135811015612d915760408051635092242760e11b81526001600160a01b0385166004820152602481018390529085013560448201526064016109ce565b612dc383612d9f8d876123e7565b8c8c89818110612db157612db1613b54565b90506020028101906118849190613cbc565b612deb576040516301dfa57760e41b81526001600160a01b03841660048201526024016109ce565b7fd75586766110adb621f1555e9917514f780ffe2d528e2411294a8211934d9a9284602001351480612e4057507f444a2111888f692c0812eee65d42367703482d5f1aa8315a06fbd696d94676608460200135145b15612e4a57600195505b8b355f81815260036020908152604080832089845282529182902080546001600160a01b0319166001600160a01b0388169081179091558251888301358152888401359281019290925292917ff3cc46895fb03cb41ee601e3fcb36e76010239034bb0067493ee112952e1e475910160405180910390a350505050806001019050612af7565b506003612ee36060890160408a016134d3565b6003811115612ef457612ef46137dc565b148015612eff575080155b15612f1d57604051631f4b974f60e11b815260040160405180910390fd5b5050949350505050565b6001600160a01b0381165f9081526004602052604090205480612f4b57505f919050565b5f81815260026020526040902060036001820154600160a81b900460ff166003811115612f7a57612f7a6137dc565b03612f9b57604051631d201fcd60e21b8152600481018390526024016109ce565b8054600160d01b900465ffffffffffff1642101561301b5780546001600160a01b03163314612ff2578054604051631be890cb60e11b8152600481018490526001600160a01b0390911660248201526044016109ce565b60018101805465ffffffffffff60c01b1916600160c01b4265ffffffffffff160217905561304c565b805460018201805465ffffffffffff60c01b1916600160d01b90920465ffffffffffff16600160c01b029190911790555b60018101805460ff60a81b1916600160a91b1790556040516001600160a01b0384169083907f954280b236acdbfc19ab8b8a53b064c58ea4a6ca773aa7c121f6e4df4b0fd5fc905f90a350919050565b604051620aa89160e51b6020820152602481018290526060905f9060440160408051808303601f1901815260428084526080840190925292505f91906020820181803683370190505060408051808201909152600881526734b833399d1797b160c11b60208201529091505f5b600881101561315f5781818151811061312457613124613b54565b602001015160f81c60f81b83828151811061314157613141613b54565b60200101906001600160f81b03191690815f1a905350600101613109565b505f5b603a811015613297575f613177826005613e55565b90505f613185600883613ee0565b90505f600887838151811061319c5761319c613b54565b016020015160f81c901b905060246131b5836001613c2e565b10156131e157866131c7836001613c2e565b815181106131d7576131d7613b54565b016020015160f81c175b5f6131ed600885613ef3565b6131f890600b613e6c565b82901c601f1690506040518060400160405280602081526020017f6162636465666768696a6b6c6d6e6f707172737475767778797a323334353637815250818151811061324757613247613b54565b01602001516001600160f81b03191687613262876008613c2e565b8151811061327257613272613b54565b60200101906001600160f81b03191690815f1a90535050505050806001019050613162565b5090949350505050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c1561223457604051633ee5aeb560e01b815260040160405180910390fd5b80825d5050565b60605f6132f4836133d6565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b5f80806041849003613359578435602086013560408701355f1a61334b898285856133fd565b955095509550505050613363565b505f915060029050825b93509350939050565b60408051630b135d3f60e11b808252600482018690526024820192909252604481018390525f91908390818660648301375f82606483010152601f820160051c60051b915060205f60648401838b5afa9050825f5114601f3d111681169350505050949350505050565b5f60ff8216601f81111561089e57604051632cd44ac360e21b815260040160405180910390fd5b5f80807f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a084111561343657505f915060039050826134bb565b604080515f808252602082018084528a905260ff891692820192909252606081018790526080810186905260019060a0016020604051602081039080840390855afa158015613487573d5f5f3e3d5ffd5b5050604051601f1901519150506001600160a01b0381166134b257505f9250600191508290506134bb565b92505f91508190505b9450945094915050565b80356004811061226e575f5ffd5b5f602082840312156134e3575f5ffd5b610fcb826134c5565b6001600160a01b038116811461146b575f5ffd5b80356001600160801b038116811461226e575f5ffd5b5f5f5f60608486031215613528575f5ffd5b8335613533816134ec565b9250613541602085016134c5565b915061354f60408501613500565b90509250925092565b5f5f60408385031215613569575f5ffd5b82359150602083013561357b816134ec565b809150509250929050565b5f60208284031215613596575f5ffd5b5035919050565b602080825282518282018190525f918401906040840190835b818110156135dd5783516001600160a01b03168352602093840193909201916001016135b6565b509095945050505050565b801515811461146b575f5ffd5b5f5f83601f840112613605575f5ffd5b50813567ffffffffffffffff81111561361c575f5ffd5b6020830191508360208260051b8501011115613636575f5ffd5b9250929050565b5f5f5f5f5f60808688031215613651575f5ffd5b853594506020860135613663816135e8565b93506040860135613673816134ec565b9250606086013567ffffffffffffffff81111561368e575f5ffd5b61369a888289016135f5565b969995985093965092949392505050565b5f61016082840312156136bc575f5ffd5b50919050565b5f5f5f606084860312156136d4575f5ffd5b833567ffffffffffffffff8111156136ea575f5ffd5b6136f6868287016136ab565b9350506020840135613707816134ec565b929592945050506040919091013590565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b60ff60f81b8816815260e060208201525f61376460e0830189613718565b82810360408401526137768189613718565b606084018890526001600160a01b038716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b818110156137cb5783518352602093840193909201916001016137ad565b50909b9a5050505050505050505050565b634e487b7160e01b5f52602160045260245ffd5b6004811061146b57634e487b7160e01b5f52602160045260245ffd5b613815816137f0565b9052565b815160e0820190613829816137f0565b8083525065ffffffffffff602084015116602083015265ffffffffffff604084015116604083015260608301511515606083015260808301511515608083015260a083015161387c60a084018215159052565b5060c092830151919092015290565b5f6020828403121561389b575f5ffd5b8135610fcb816134ec565b5f5f5f5f5f606086880312156138ba575f5ffd5b853567ffffffffffffffff8111156138d0575f5ffd5b6138dc888289016136ab565b955050602086013567ffffffffffffffff8111156138f8575f5ffd5b8601601f81018813613908575f5ffd5b803567ffffffffffffffff81111561391e575f5ffd5b88602082840101111561392f575f5ffd5b60209190910194509250604086013567ffffffffffffffff81111561368e575f5ffd5b6020810161395f836137f0565b91905290565b5f5f60408385031215613976575f5ffd5b823567ffffffffffffffff81111561398c575f5ffd5b613998858286016136ab565b925050602083013561357b816134ec565b5f8151808452602084019350602083015f5b828110156139e25781516001600160a01b03168652602095860195909101906001016139bb565b5093949350505050565b60208152613a066020820183516001600160a01b03169052565b5f6020830151613a2160408401826001600160a01b03169052565b506040830151613a34606084018261380c565b50606083015165ffffffffffff8116608084015250608083015165ffffffffffff811660a08401525060a0830151613a6f60c084018261380c565b5060c08301516001600160801b03811660e08401525060e08301516001600160a01b038116610100840152506101008301516001600160a01b03811661012084015250610120830151610160610140840152613acf610180840182613718565b9050610140840151601f19848303016101608501526128b682826139a9565b60ff8116811461146b575f5ffd5b5f5f5f60608486031215613b0e575f5ffd5b613b17846134c5565b9250613b2560208501613500565b91506040840135613b3581613aee565b809150509250925092565b634e487b7160e01b5f52604160045260245ffd5b634e487b7160e01b5f52603260045260245ffd5b8581526001600160a01b0385811660208301528416604082015260806060820181905281018290525f8360a08301825b85811015613bc8578235613bab816134ec565b6001600160a01b0316825260209283019290910190600101613b98565b5098975050505050505050565b5f5f8335601e19843603018112613bea575f5ffd5b83018035915067ffffffffffffffff821115613c04575f5ffd5b6020019150606081023603821315613636575f5ffd5b634e487b7160e01b5f52601160045260245ffd5b8082018082111561089e5761089e613c1a565b82815260408101613c51836137f0565b8260208301529392505050565b5f5f5f5f5f60a08688031215613c72575f5ffd5b8551613c7d816134ec565b6020870151604088015160608901519297509095509350613c9d81613aee565b6080870151909250613cae816135e8565b809150509295509295909350565b5f5f8335601e19843603018112613cd1575f5ffd5b83018035915067ffffffffffffffff821115613ceb575f5ffd5b602001915036819003821315613636575f5ffd5b5f60208284031215613d0f575f5ffd5b813565ffffffffffff81168114610fcb575f5ffd5b5f60208284031215613d34575f5ffd5b610fcb82613500565b60608101613d4a856137f0565b9381526001600160801b0392909216602083015265ffffffffffff1660409091015290565b6001815b600184111561082d57808504811115613d8e57613d8e613c1a565b6001841615613d9c57908102905b60019390931c928002613d73565b5f82613db85750600161089e565b81613dc457505f61089e565b8160018114613dda5760028114613de457613e00565b600191505061089e565b60ff841115613df557613df5613c1a565b50506001821b61089e565b5060208310610133831016604e8410600b8410161715613e23575081810a61089e565b613e2f5f198484613d6f565b805f1904821115613e4257613e42613c1a565b029392505050565b5f610fcb8383613daa565b808202811582820484141761089e5761089e613c1a565b8181038181111561089e5761089e613c1a565b60608101613e8c856137f0565b938152602081019290925260409091015290565b5f5f60408385031215613eb1575f5ffd5b8251613ebc816135e8565b6020939093015192949293505050565b634e487b7160e01b5f52601260045260245ffd5b5f82613eee57613eee613ecc565b500490565b5f82613f0157613f01613ecc565b50069056' as const

@@ -8,6 +8,17 @@ import { registryAbi } from '../../../adapters/evm/registry-abi.ts'
 describe('compiled contracts', () => {
   const compiled = compileContracts()
 
+  it('compiles against the OpenZeppelin Contracts 5.x the lock file pins (imports resolved from node_modules)', () => {
+    const lock = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package-lock.json', import.meta.url)), 'utf8'))
+    const installed = JSON.parse(readFileSync(fileURLToPath(new URL('../../../node_modules/@openzeppelin/contracts/package.json', import.meta.url)), 'utf8'))
+    expect(installed.version).toBe(lock.packages['node_modules/@openzeppelin/contracts'].version)
+    expect(installed.version).toMatch(/^5\./)
+    const registry = readFileSync(fileURLToPath(new URL('../../../adapters/evm/contracts/CCPRegistry.sol', import.meta.url)), 'utf8')
+    expect(registry).toContain('import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol"')
+    expect(registry).toContain('import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol"')
+    expect(registryAbi.some((x) => x.type === 'function' && x.name === 'eip712Domain')).toBe(true)
+  })
+
   it.each(DEPLOYED_CONTRACTS)('the checked-in %s artifact equals a fresh solc-js compile (run `npm run build:contracts` if this fails)', (name) => {
     const file = fileURLToPath(new URL(`../../../adapters/evm/artifacts/${name}.ts`, import.meta.url))
     expect(readFileSync(file, 'utf8')).toBe(artifactModule(compiled[name]))
@@ -17,7 +28,7 @@ describe('compiled contracts', () => {
     const fn = (name: string) => toFunctionSelector(registryAbi.find((x) => x.type === 'function' && x.name === name) as AbiFunction)
     expect(fn('publish')).toBe(
       toFunctionSelector(
-        'publish((bytes32,address,uint8,uint48,uint48,uint128,address,address,string,bytes,(address,bytes32,uint256)[]),bytes,bytes[])',
+        'publish((bytes32,address,uint8,uint48,uint48,uint128,address,address,bytes32,bytes,(address,bytes32,uint256)[]),bytes,bytes[])',
       ),
     )
     expect(fn('revoke')).toBe(toFunctionSelector('revoke(bytes32)'))

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { keccak256, stringToBytes } from 'viem'
-import { publishMessage, toPublishParams } from '../../../src/certificate/onchain.ts'
+import { attestMessage, certKey, formatUnits, parseUnits, publishMessage, requiredReserve, toPublishParams, uriDigest, uriFromDigest } from '../../../src/certificate/onchain.ts'
 import { certificateSchema, type Certificate } from '../../../src/schema/certificate.ts'
 
 const read = (name: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(`../../../fixtures/certificates/${name}`, import.meta.url)), 'utf8'))
@@ -23,19 +23,23 @@ describe('toPublishParams (pure mapping of a certificate to the registry call)',
       containmentBound: 50_000n,
       reserveVault: '0xb2fFaf44Ae415b0e1dFc99c8E07dfDE2a5369Aa6',
       spendingLimit: '0x530ecF8Afddb752748aCE1Ece90e34FD1ca7eE6C',
-      ipfsUri: anchor.ipfsUri,
+      uriDigest: uriDigest(anchor.ipfsUri),
       attestations: [{ auditor: '0xe786eB0F88b8A30e0ABf4C634fc414084b2134eC', scope: keccak256(stringToBytes('FULL_STACK_VERIFICATION')), stake: 1_500n }],
     })
-    expect(publishMessage(params, '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', 7n)).toEqual({
-      certHash: anchor.certHash,
-      agent: params.agent,
-      operator: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
-      certificateClass: 2,
-      expiresAt: params.expiresAt,
-      containmentBound: 50_000n,
-      uriHash: keccak256(stringToBytes(anchor.ipfsUri)),
-      nonce: 7n,
-    })
+    const terms = { certHash: anchor.certHash, agent: params.agent, operator: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', certificateClass: 2, expiresAt: params.expiresAt, containmentBound: 50_000n }
+    expect(publishMessage(params, '0x70997970c51812dc3a010c7d01b50e0d17dc79c8')).toEqual({ terms, uriDigest: uriDigest(anchor.ipfsUri) })
+    expect(attestMessage(params, '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', 0)).toEqual({ terms, auditor: '0xe786eB0F88b8A30e0ABf4C634fc414084b2134eC', scope: keccak256(stringToBytes('FULL_STACK_VERIFICATION')), stake: 1_500n })
+  })
+
+  it('the URI is its CID digest both ways; deposits are keyed by keccak256(certHash); token amounts convert exactly', () => {
+    expect(uriFromDigest(uriDigest(anchor.ipfsUri))).toBe(anchor.ipfsUri)
+    expect(() => uriDigest('ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG')).toThrow(expect.objectContaining({ code: 'URI_INVALID' }))
+    expect(certKey(anchor.certHash)).toBe(keccak256(anchor.certHash))
+    expect(requiredReserve('C2', 5_000n, 6)).toBe(15_000_000_000n)
+    expect(parseUnits('1500.25', 6, '--fee')).toBe(1_500_250_000n)
+    expect(formatUnits(1_500_250_000n, 6)).toBe('1500.25')
+    expect(() => parseUnits('0.0000001', 6, '--fee')).toThrow(expect.objectContaining({ code: 'BAD_AMOUNT' }))
+    expect(() => parseUnits('1e3', 6, '--fee')).toThrow(expect.objectContaining({ code: 'BAD_AMOUNT' }))
   })
 
   it('refuses what the registry cannot store exactly: fractional amounts and sub-second times, naming the JSON path', () => {

@@ -10,7 +10,10 @@ import { deployContracts } from '../../../adapters/evm/actions/deploy-contracts.
 import { publishCertificate } from '../../../adapters/evm/actions/publish-certificate.ts'
 import { renewCertificate } from '../../../adapters/evm/actions/renew-certificate.ts'
 import { revokeCertificate } from '../../../adapters/evm/actions/revoke-certificate.ts'
-import { stakeAuditor } from '../../../adapters/evm/actions/stake-auditor.ts'
+import { bondAuditor, stakeAuditor } from '../../../adapters/evm/actions/stake-auditor.ts'
+import { fundReserve } from '../../../adapters/evm/actions/reserve.ts'
+import { sendContractTransaction } from '../../../adapters/evm/actions/send-contract-transaction.ts'
+import { tokenAbi } from '../../../adapters/evm/registry-abi.ts'
 import { getActiveCertificate, getCertificateRecord } from '../../../adapters/evm/actions/read-registry.ts'
 import { startDevnet, type Devnet } from '../../support/anvil.ts'
 import { expectRevert } from './expect-revert.ts'
@@ -24,6 +27,7 @@ const auditorOne = privateKeyToAccount(fixtureKey('auditor-one'))
 const auditorTwo = privateKeyToAccount(fixtureKey('auditor-two'))
 /** 2026-04-02T00:00:00Z: the fixtures are issued 2026-04-01 */
 const GENESIS = Date.parse('2026-04-02T00:00:00Z') / 1000
+const USDC = 1_000_000n
 
 describe('publishCertificate: core validation + registry, on anvil', () => {
   let devnet: Devnet
@@ -34,8 +38,17 @@ describe('publishCertificate: core validation + registry, on anvil', () => {
     // the fixture certificates' attestations are signed for the registry that account 0 deploys first on a fresh chain
     expect(registry).toBe('0x5FbDB2315678afecb367f032d93F642f64180aa3')
     const testClient = createTestClient({ mode: 'anvil', chain: devnet.connection.chain, transport: http(devnet.anvil.rpcUrl) })
-    for (const address of [privateKeyToAccount(operatorKey).address, auditorOne.address, auditorTwo.address]) await testClient.setBalance({ address, value: parseEther('10') })
+    for (const address of [privateKeyToAccount(operatorKey).address, auditorOne.address, auditorTwo.address]) {
+      await testClient.setBalance({ address, value: parseEther('10') })
+      await sendContractTransaction(devnet.wallet(0), devnet.connection.publicClient, { address: devnet.contracts.stakeToken, abi: tokenAbi, functionName: 'mint', args: [address, 1_000_000n * USDC] }, 'mint')
+    }
+    for (const key of [fixtureKey('auditor-one'), fixtureKey('auditor-two')]) {
+      await bondAuditor(walletFor(devnet.connection, key), devnet.connection.publicClient, { staking: devnet.contracts.staking, stakeToken: devnet.contracts.stakeToken }, 20_000n * USDC)
+    }
   })
+  /** the fixture operator funds the reserve a fixture certificate declares (150000 USDC for valid-c2) */
+  const fund = async (certHash: `0x${string}`, amount: bigint) =>
+    fundReserve(walletFor(devnet.connection, operatorKey), devnet.connection.publicClient, devnet.contracts.vault, { certHash, token: devnet.contracts.stakeToken, amount })
   afterAll(async () => {
     await devnet?.stop()
   })
@@ -58,15 +71,19 @@ describe('publishCertificate: core validation + registry, on anvil', () => {
     await expect(publishCertificate(operator(), client(), { registry, document, agent, uri: 'ipfs://bafkreiother' })).rejects.toMatchObject({ code: 'URI_MISMATCH' })
   })
 
-  it('an unstaked auditor is refused on chain (AUDITOR_NOT_STAKED is real)', async () => {
-    await expectRevert(publishCertificate(operator(), client(), { registry, document: fixture('valid-c2.json'), agent }), 'AuditorNotStaked')
+  it('an unfunded reserve and an unstaked auditor are refused on chain', async () => {
+    const document = fixture('valid-c2.json')
+    const certHash = certificateHash(JSON.parse(new TextDecoder().decode(document)))
+    await expectRevert(publishCertificate(operator(), client(), { registry, document, agent }), 'ReserveNotFunded')
+    await fund(certHash, 150_000n * USDC)
+    await expectRevert(publishCertificate(operator(), client(), { registry, document, agent }), 'AuditorNotStaked')
   })
 
   it('publishes C2: the on-chain record carries the core certHash and the document URI; a retry sends nothing', async () => {
     const document = fixture('valid-c2.json')
     const certificate = JSON.parse(new TextDecoder().decode(document))
     const certHash = certificateHash(certificate)
-    await stakeAuditor(walletFor(devnet.connection, fixtureKey('auditor-one')), client(), devnet.contracts.staking, certHash, 25_000n)
+    await stakeAuditor(walletFor(devnet.connection, fixtureKey('auditor-one')), client(), devnet.contracts.staking, certHash, 1_500n * USDC)
 
     const result = await publishCertificate(operator(), client(), { registry, document, agent })
     expect(result.published).toBe(true)
@@ -96,8 +113,9 @@ describe('publishCertificate: core validation + registry, on anvil', () => {
   it('renews C2 with C3 (auditors signing here): the old certificate reads EXPIRED', async () => {
     const document = fixture('valid-c3.json')
     const certHash = certificateHash(JSON.parse(new TextDecoder().decode(document)))
-    await stakeAuditor(walletFor(devnet.connection, fixtureKey('auditor-one')), client(), devnet.contracts.staking, certHash, 25_000n)
-    await stakeAuditor(walletFor(devnet.connection, fixtureKey('auditor-two')), client(), devnet.contracts.staking, certHash, 40_000n)
+    await fund(certHash, 100_000n * USDC)
+    await stakeAuditor(walletFor(devnet.connection, fixtureKey('auditor-one')), client(), devnet.contracts.staking, certHash, 5_000n * USDC)
+    await stakeAuditor(walletFor(devnet.connection, fixtureKey('auditor-two')), client(), devnet.contracts.staking, certHash, 6_000n * USDC)
     const previous = await getActiveCertificate(client(), registry, agent.address)
     const result = await renewCertificate(operator(), client(), { registry, document, agent, auditors: [auditorOne, auditorTwo] })
     expect(result.previousCertHash).toBe(previous)

@@ -1,167 +1,180 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseEventLogs } from 'viem'
+import { parseEventLogs, type Address } from 'viem'
+import { buildScenario, SCENARIO, SCENARIO_CONTRACTS } from '../../../fixtures/scripts/scenario.ts'
+import { attest as attestUseCase } from '../../../src/bridge/attest.ts'
+import { requestAudit } from '../../../src/bridge/audit-request.ts'
+import { certify } from '../../../src/bridge/certify.ts'
+import { certificateLifecycle } from '../../../src/bridge/lifecycle.ts'
+import { publish } from '../../../src/bridge/publish.ts'
+import { fundReserve } from '../../../src/bridge/reserve.ts'
+import { settle } from '../../../src/bridge/settle.ts'
+import { verifyAgent } from '../../../src/verify/verify-agent.ts'
 import { revokeCertificate } from '../../../adapters/evm/actions/revoke-certificate.ts'
 import { expireCertificate } from '../../../adapters/evm/actions/expire-certificate.ts'
-import { challengeCertificate, resolveChallenge } from '../../../adapters/evm/actions/challenge-certificate.ts'
-import { getActiveCertificate, getCertificateRecord, isCertificateValid, verifyOnChain } from '../../../adapters/evm/actions/read-registry.ts'
-import { getNonce } from '../../../adapters/evm/actions/get-nonce.ts'
+import { getActiveCertificate, getCertificateRecord, isCertificateValid } from '../../../adapters/evm/actions/read-registry.ts'
 import { getRegistryEvents, watchRegistryEvents, type RegistryEvent } from '../../../adapters/evm/actions/watch-registry-events.ts'
 import { registryAbi } from '../../../adapters/evm/registry-abi.ts'
+import { evmRegistry, keySigner, type EvmRegistry } from '../../../adapters/evm/registry-port.ts'
 import { startDevnet, type Devnet } from '../../support/anvil.ts'
+import { memoryState, memoryStore, scenarioEvidence } from '../../unit/bridge/memory-ports.ts'
 import { expectRevert } from './expect-revert.ts'
-import { DAY, fixedAccount, paramsFor, signAndPublish } from './registry-fixtures.ts'
+import { anchor, DAY, fixedAccount, USDC } from './registry-fixtures.ts'
 
-const CHALLENGER = 0
 const OPERATOR = 1
 const OTHER_OPERATOR = 5
 const STRANGER = 7
+/** Seed 004's day 22 is the scenario's "now": day 0 is 22 days before it. */
+const DAY0 = Date.parse(SCENARIO.now) / 1000 - 22 * DAY
 
-describe('CCPRegistry state machine on anvil', () => {
+describe('seed 004 on anvil: the C2 timeline, day 0 to day 96, and the state machine', () => {
   let devnet: Devnet
+  let registry: EvmRegistry
   const watched: RegistryEvent[] = []
   let unwatch: () => void = () => {}
   beforeAll(async () => {
-    devnet = await startDevnet()
+    devnet = await startDevnet({ timestamp: DAY0 })
+    registry = await evmRegistry(devnet.anvil.rpcUrl, devnet.contracts.registry)
     unwatch = watchRegistryEvents(devnet.connection.publicClient, devnet.contracts.registry, { fromBlock: devnet.contracts.deployBlock, onEvent: (e) => watched.push(e), pollingIntervalMs: 50 })
   })
   afterAll(async () => {
     unwatch()
     await devnet?.stop()
   })
-  const registry = () => devnet.contracts.registry
   const client = () => devnet.connection.publicClient
-  const publishC1 = async (label: string, agentLabel: string, operator = OPERATOR, days = 30) => {
-    const agent = fixedAccount(agentLabel)
-    const params = await paramsFor(devnet, { label, agent, certificateClass: 1, days })
-    const { receipt } = await signAndPublish(devnet, { operator, agent, params })
-    return { agent, params, receipt }
+  const goTo = async (day: number) => {
+    await devnet.testClient.setNextBlockTimestamp({ timestamp: BigInt(DAY0 + day * DAY) })
+    await devnet.testClient.mine({ blocks: 1 })
   }
 
-  it('ACTIVE → REVOKED by the operator only; revoked stays revoked', async () => {
-    const { agent, params } = await publishC1('revoke', 'revoke-agent')
-    await expectRevert(revokeCertificate(devnet.wallet(STRANGER), client(), registry(), params.certHash), 'NotOperator')
-    const receipt = await revokeCertificate(devnet.wallet(OPERATOR), client(), registry(), params.certHash)
+  it('replays the typical C2 timeline with time travel, asserting every state and balance', async () => {
+    expect(devnet.contracts.vault).toBe(SCENARIO_CONTRACTS.vault)
+    const scenario = buildScenario()
+    const operator = keySigner(scenario.evm.operator.devPrivateKey)
+    const agent = keySigner(scenario.evm.agent.devPrivateKey)
+    const auditor = keySigner(scenario.evm.auditor.devPrivateKey)
+    const usdc = devnet.contracts.stakeToken
+    const balance = (who: Address) => registry.tokenBalance(usdc, who)
+    const balances = async () => ({
+      operator: await balance(operator.address),
+      auditor: await balance(auditor.address),
+      vault: await balance(devnet.contracts.vault),
+      escrow: await balance(devnet.contracts.escrow),
+      staking: await balance(devnet.contracts.staking),
+    })
+    const MINTED = 1_000_000n * USDC
+    expect(await balances()).toEqual({ operator: MINTED, auditor: MINTED, vault: 0n, escrow: 0n, staking: 0n })
+
+    // day 0-7: containment built; the certificate is composed to be issued on day 22 (its certHash keys the deposits)
+    const store = memoryStore()
+    const result = await certify({ ...scenarioEvidence(scenario), now: new Date(SCENARIO.now), registry, stakeContract: devnet.contracts.staking, auditor, store })
+    if (!result.certified) throw new Error(JSON.stringify(result.refusals))
+    const certHash = result.certHash
+    await goTo(7)
+    const funded = await fundReserve({ certificate: result.certificate, registry, operator })
+    expect(funded).toMatchObject({ fundedNow: 15_000n * USDC, deposited: 15_000n * USDC, backing: 15_000n * USDC, required: 15_000n * USDC, anchored: false })
+    const { request } = await requestAudit({ lifecycle: registry, operator, auditor: auditor.address, fee: '500' })
+    expect(request).toMatchObject({ state: 'OPEN', amount: 500n * USDC })
+    expect(await balances()).toEqual({ operator: MINTED - 15_500n * USDC, auditor: MINTED, vault: 15_000n * USDC, escrow: 500n * USDC, staking: 0n })
+
+    // day 14-21: audit completed, attestation signed, stake locked, fee request accepted
+    await goTo(21)
+    const attested = await attestUseCase({ certificate: result.certificate, registry, auditor, requestId: request.requestId })
+    expect(attested.signed).toBe(false) // certify already signed it as this auditor
+    expect(attested.stake).toEqual({ claimed: 1_500n * USDC, staked: 1_500n * USDC, stakedNow: 1_500n * USDC })
+    expect(attested.bond).toEqual({ free: 0n, locked: 1_500n * USDC, registered: true })
+    expect((await registry.feeRequest(request.requestId))?.state).toBe('ACCEPTED')
+    expect(await balances()).toEqual({ operator: MINTED - 15_500n * USDC, auditor: MINTED - 1_500n * USDC, vault: 15_000n * USDC, escrow: 500n * USDC, staking: 1_500n * USDC })
+
+    // day 22: published (anchor, then store)
+    await goTo(22)
+    const bytes = new TextEncoder().encode(JSON.stringify(attested.certificate, null, 2))
+    const published = await publish({ bytes, store, registry, state: memoryState(), operator, agent, now: new Date(SCENARIO.now) })
+    expect(published).toMatchObject({ certHash, alreadyAnchored: false, stored: 'written' })
+    expect(published.reserve).toMatchObject({ amount: 15_000n * USDC, fundedNow: 0n })
+    expect(published.stakes).toEqual([{ auditor: auditor.address, staked: 1_500n * USDC, stakedNow: 0n }])
+    let view = await certificateLifecycle({ registry, certHash })
+    expect(view.lifecycle).toEqual({ status: 'ACTIVE', terminatedAt: null, graceEndsAt: null, settled: false, challengeOpen: false, challengeUpheld: false })
+    expect(view.record).toMatchObject({ issuedAt: DAY0 + 22 * DAY, expiresAt: DAY0 + 82 * DAY, certificateClass: 'C2' })
+
+    // day 50: active, and a counterparty accepts it
+    await goTo(50)
+    const policy = JSON.parse(scenario.files['policy.json']!)
+    const accept = await verifyAgent({ agent: agent.address, registry, store, policy: { ...policy, max_age_days: 60 }, now: new Date((DAY0 + 50 * DAY) * 1000) })
+    expect(accept.reasons).toEqual([])
+    expect(accept.decision).toBe('accept')
+    expect(accept.reserve).toMatchObject({ backing: 15_000n * USDC, required: 15_000n * USDC, exogenous: true, symbol: 'USDC' })
+    expect(accept.stakes).toEqual([{ auditor: auditor.address, bonded: true, staked: 1_500n * USDC, claimed: 1_500n * USDC }])
+
+    // day 75: the renewal audit would begin (the operator does not continue); still active
+    await goTo(75)
+    expect(await isCertificateValid(client(), devnet.contracts.registry, certHash)).toBe(true)
+
+    // day 82: expired (the clock alone ends it; anyone records it); its grace runs to day 96
+    await goTo(82)
+    expect(await isCertificateValid(client(), devnet.contracts.registry, certHash)).toBe(false)
+    expect(await getActiveCertificate(client(), devnet.contracts.registry, agent.address)).toBeNull()
+    const expired = await verifyAgent({ agent: agent.address, registry, store, policy: {}, now: new Date((DAY0 + 82 * DAY) * 1000) })
+    expect(expired.decision).toBe('reject')
+    expect(expired.reasons.map((r) => r.code)).toContain('CERTIFICATE_EXPIRED')
+    await expireCertificate(devnet.wallet(STRANGER), client(), devnet.contracts.registry, certHash)
+    view = await certificateLifecycle({ registry, certHash })
+    expect(view.lifecycle).toEqual({ status: 'EXPIRED', terminatedAt: DAY0 + 82 * DAY, graceEndsAt: DAY0 + 96 * DAY, settled: false, challengeOpen: false, challengeUpheld: false })
+    expect(view.grace).toBe(14 * DAY)
+
+    // day 89: grace period: money still locked, settlement refused
+    await goTo(89)
+    await expect(settle({ registry, keeper: keySigner(devnet.anvil.accounts[9]!.devPrivateKey), certHash })).rejects.toMatchObject({ code: 'GRACE_NOT_OVER', kind: 'check' })
+    await expectRevert(registry.withdrawReserve(operator, certHash), 'ReserveLocked')
+    await expectRevert(registry.unstake(auditor, certHash), 'StakeLocked')
+    expect(await balances()).toEqual({ operator: MINTED - 15_500n * USDC, auditor: MINTED - 1_500n * USDC, vault: 15_000n * USDC, escrow: 500n * USDC, staking: 1_500n * USDC })
+
+    // day 96: settlement — all funds released (no challenge): a keeper sends it
+    await goTo(96)
+    const settled = await settle({ registry, keeper: keySigner(devnet.anvil.accounts[9]!.devPrivateKey), certHash })
+    expect(settled.lifecycle).toEqual({ status: 'EXPIRED', terminatedAt: DAY0 + 82 * DAY, graceEndsAt: DAY0 + 96 * DAY, settled: true, challengeOpen: false, challengeUpheld: false })
+    expect(await balances()).toEqual({ operator: MINTED - 500n * USDC, auditor: MINTED - 1_500n * USDC + 500n * USDC, vault: 0n, escrow: 0n, staking: 1_500n * USDC })
+    expect(await registry.bondOf(auditor.address)).toEqual({ free: 1_500n * USDC, locked: 0n, registered: true })
+    expect((await registry.feeRequest(request.requestId))?.state).toBe('PAID')
+    await expect(settle({ registry, keeper: operator, certHash })).rejects.toMatchObject({ code: 'ALREADY_SETTLED' })
+    await expectRevert(registry.settle(operator, certHash), 'AlreadySettled')
+    // the auditor takes its bond out: every token is back where it started, less the fee it earned
+    await registry.connection.publicClient.waitForTransactionReceipt({ hash: await walletUnbond(devnet, 3, 1_500n * USDC) })
+    expect(await balances()).toEqual({ operator: MINTED - 500n * USDC, auditor: MINTED + 500n * USDC, vault: 0n, escrow: 0n, staking: 0n })
+
+    const names = (await getRegistryEvents(client(), devnet.contracts.registry, { fromBlock: 0n })).filter((e) => 'certHash' in e && e.certHash === certHash).map((e) => e.type)
+    expect(names).toEqual(['AttestationRecorded', 'CertificatePublished', 'CertificateExpired', 'CertificateSettled'])
+  })
+
+  it('renewal by the same operator marks the old one EXPIRED now (its own grace then); another operator cannot displace it', async () => {
+    const agent = fixedAccount('renewal-agent')
+    const first = await anchor(devnet, { label: 'first', agent, certificateClass: 1, days: 30 })
+    await expectRevert(anchor(devnet, { label: 'displace', agent, certificateClass: 1, days: 30, operator: OTHER_OPERATOR }), 'ActiveCertificateOfAnotherOperator')
+    const second = await anchor(devnet, { label: 'second', agent, certificateClass: 1, days: 30 })
+    const now = (await client().getBlock()).timestamp
+    const old = await registry.lifecycle(first.certHash)
+    expect(old).toMatchObject({ status: 'EXPIRED', terminatedAt: Number(now), graceEndsAt: Number(now) + 7 * DAY })
+    expect(await getActiveCertificate(client(), devnet.contracts.registry, agent.address)).toBe(second.certHash)
+    const renewed = () => watched.some((e) => e.type === 'CertificateRenewed' && e.oldCertHash === first.certHash && e.newCertHash === second.certHash)
+    for (let i = 0; i < 60 && !renewed(); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(renewed()).toBe(true)
+  })
+
+  it('ACTIVE → REVOKED by the operator only, for good; the grace period starts at the revocation', async () => {
+    const agent = fixedAccount('revoke-agent')
+    const params = await anchor(devnet, { label: 'revoke', agent, certificateClass: 1, days: 30 })
+    await expectRevert(revokeCertificate(devnet.wallet(STRANGER), client(), devnet.contracts.registry, params.certHash), 'NotOperator')
+    const receipt = await revokeCertificate(devnet.wallet(OPERATOR), client(), devnet.contracts.registry, params.certHash)
     const [revoked] = parseEventLogs({ abi: registryAbi, logs: receipt.logs, eventName: 'CertificateRevoked' })
     expect(revoked?.args).toEqual({ certHash: params.certHash, agent: agent.address })
-    expect(revoked?.topics).toHaveLength(3) // both parameters indexed
-    expect((await getCertificateRecord(client(), registry(), params.certHash))?.status).toBe('REVOKED')
-    expect(await isCertificateValid(client(), registry(), params.certHash)).toBe(false)
-    expect(await getActiveCertificate(client(), registry(), agent.address)).toBeNull()
-    expect(await verifyOnChain(client(), registry(), { agent: agent.address, minClass: 'C1', maxAcceptableLoss: 10n ** 30n })).toEqual({ acceptable: false, certHash: null })
-    // never ACTIVE again: not by revoke, expire, challenge, resolve, or publishing the same hash
-    await expectRevert(revokeCertificate(devnet.wallet(OPERATOR), client(), registry(), params.certHash), 'CertificateNotActive')
-    await expectRevert(expireCertificate(devnet.wallet(STRANGER), client(), registry(), params.certHash), 'CertificateNotActive')
-    await expectRevert(challengeCertificate(devnet.wallet(CHALLENGER), client(), registry(), params.certHash), 'CertificateNotActive')
-    await expectRevert(resolveChallenge(devnet.wallet(CHALLENGER), client(), registry(), params.certHash, false), 'CertificateNotChallenged')
-    await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params }), 'CertificateAlreadyPublished')
-    expect((await getCertificateRecord(client(), registry(), params.certHash))?.status).toBe('REVOKED')
-  })
-
-  it('renewal by the same operator marks the old certificate EXPIRED; another operator cannot displace it', async () => {
-    const { agent, params: old } = await publishC1('renew-old', 'renew-agent')
-    const intruder = await paramsFor(devnet, { label: 'renew-intruder', agent, certificateClass: 1, days: 30 })
-    const refused = await expectRevert(signAndPublish(devnet, { operator: OTHER_OPERATOR, agent, params: intruder }), 'ActiveCertificateOfAnotherOperator')
-    expect(refused.revertArgs).toEqual([old.certHash, devnet.account(OPERATOR).address])
-
-    const next = await paramsFor(devnet, { label: 'renew-new', agent, certificateClass: 1, days: 60 })
-    const { receipt } = await signAndPublish(devnet, { operator: OPERATOR, agent, params: next })
-    const names = parseEventLogs({ abi: registryAbi, logs: receipt.logs }).map((l) => l.eventName)
-    expect(names).toEqual(['CertificateExpired', 'CertificatePublished', 'CertificateRenewed'])
-    const [renewed] = parseEventLogs({ abi: registryAbi, logs: receipt.logs, eventName: 'CertificateRenewed' })
-    expect(renewed?.args).toEqual({ oldCertHash: old.certHash, newCertHash: next.certHash, agent: agent.address })
-    expect((await getCertificateRecord(client(), registry(), old.certHash))?.status).toBe('EXPIRED')
-    expect(await isCertificateValid(client(), registry(), old.certHash)).toBe(false)
-    expect(await getActiveCertificate(client(), registry(), agent.address)).toBe(next.certHash)
-    // the renewed-away certificate never comes back
-    await expectRevert(revokeCertificate(devnet.wallet(OPERATOR), client(), registry(), old.certHash), 'CertificateNotActive')
-    await expectRevert(expireCertificate(devnet.wallet(STRANGER), client(), registry(), old.certHash), 'CertificateNotActive')
-  })
-
-  it('an agent that is its own operator signs once and consumes one nonce', async () => {
-    const self = devnet.account(6)
-    const params = await paramsFor(devnet, { label: 'self-operated', agent: self, certificateClass: 1, days: 5 })
-    await signAndPublish(devnet, { operator: 6, agent: self, params })
-    expect(await getNonce(client(), registry(), self.address)).toBe(1n)
-    expect(await getActiveCertificate(client(), registry(), self.address)).toBe(params.certHash)
-  })
-
-  it('ACTIVE → CHALLENGED → ACTIVE (dismissed) → CHALLENGED → REVOKED (upheld), challenger only', async () => {
-    const { agent, params } = await publishC1('challenge', 'challenge-agent')
-    await expectRevert(challengeCertificate(devnet.wallet(STRANGER), client(), registry(), params.certHash), 'NotChallenger')
-    const receipt = await challengeCertificate(devnet.wallet(CHALLENGER), client(), registry(), params.certHash)
-    expect(parseEventLogs({ abi: registryAbi, logs: receipt.logs, eventName: 'CertificateChallenged' })[0]?.args).toEqual({ certHash: params.certHash, agent: agent.address })
-    expect((await getCertificateRecord(client(), registry(), params.certHash))?.status).toBe('CHALLENGED')
-    expect(await isCertificateValid(client(), registry(), params.certHash)).toBe(false)
-    expect(await getActiveCertificate(client(), registry(), agent.address)).toBeNull()
-    // a challenged certificate cannot be displaced by a renewal
-    const renewal = await paramsFor(devnet, { label: 'challenge-renewal', agent, certificateClass: 1, days: 30 })
-    await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: renewal }), 'CertificateUnderChallenge')
-    await expectRevert(resolveChallenge(devnet.wallet(STRANGER), client(), registry(), params.certHash, true), 'NotChallenger')
-
-    await resolveChallenge(devnet.wallet(CHALLENGER), client(), registry(), params.certHash, false)
-    expect((await getCertificateRecord(client(), registry(), params.certHash))?.status).toBe('ACTIVE')
-    expect(await getActiveCertificate(client(), registry(), agent.address)).toBe(params.certHash)
-
-    await challengeCertificate(devnet.wallet(CHALLENGER), client(), registry(), params.certHash)
-    const upheld = await resolveChallenge(devnet.wallet(CHALLENGER), client(), registry(), params.certHash, true)
-    expect(parseEventLogs({ abi: registryAbi, logs: upheld.logs }).map((l) => l.eventName)).toEqual(['ChallengeResolved', 'CertificateRevoked'])
-    expect((await getCertificateRecord(client(), registry(), params.certHash))?.status).toBe('REVOKED')
-  })
-
-  it('expiry with evm_increaseTime: invisible to isValid/verify/getActiveCertificate, recorded by anyone via expire, final', async () => {
-    const { agent, params } = await publishC1('expiry', 'expiry-agent', OPERATOR, 2)
-    const pending = await paramsFor(devnet, { label: 'expiry-late', agent: fixedAccount('late-agent'), certificateClass: 1, days: 2 })
-    await expectRevert(expireCertificate(devnet.wallet(STRANGER), client(), registry(), params.certHash), 'NotYetExpired')
-    expect(await isCertificateValid(client(), registry(), params.certHash)).toBe(true)
-
-    await devnet.increaseTime(2 * DAY)
-    expect(await isCertificateValid(client(), registry(), params.certHash)).toBe(false)
-    expect(await getActiveCertificate(client(), registry(), agent.address)).toBeNull()
-    expect(await verifyOnChain(client(), registry(), { agent: agent.address, minClass: 'C1', maxAcceptableLoss: 10n ** 30n })).toEqual({ acceptable: false, certHash: null })
-    const before = await getCertificateRecord(client(), registry(), params.certHash)
-    expect(before).toMatchObject({ storedStatus: 'ACTIVE', status: 'EXPIRED' })
-    // the operator cannot revoke (or otherwise touch) what has expired
-    await expectRevert(revokeCertificate(devnet.wallet(OPERATOR), client(), registry(), params.certHash), 'CertificateNotActive')
-    await expectRevert(challengeCertificate(devnet.wallet(CHALLENGER), client(), registry(), params.certHash), 'CertificateNotActive')
-    // a certificate signed before the clock moved can no longer be published
-    await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent: fixedAccount('late-agent'), params: pending }), 'AlreadyExpired')
-
-    const receipt = await expireCertificate(devnet.wallet(STRANGER), client(), registry(), params.certHash)
-    expect(parseEventLogs({ abi: registryAbi, logs: receipt.logs, eventName: 'CertificateExpired' })[0]?.args).toEqual({ certHash: params.certHash, agent: agent.address })
-    expect(await getCertificateRecord(client(), registry(), params.certHash)).toMatchObject({ storedStatus: 'EXPIRED', status: 'EXPIRED' })
-    await expectRevert(expireCertificate(devnet.wallet(STRANGER), client(), registry(), params.certHash), 'CertificateNotActive')
-    await expectRevert(resolveChallenge(devnet.wallet(CHALLENGER), client(), registry(), params.certHash, false), 'CertificateNotChallenged')
-
-    // after expiry, a new operator may certify the agent (the agent co-signs); the old one stays EXPIRED
-    const fresh = await paramsFor(devnet, { label: 'expiry-fresh', agent, certificateClass: 1, days: 30 })
-    await signAndPublish(devnet, { operator: OTHER_OPERATOR, agent, params: fresh })
-    expect(await getActiveCertificate(client(), registry(), agent.address)).toBe(fresh.certHash)
-    expect((await getCertificateRecord(client(), registry(), params.certHash))?.status).toBe('EXPIRED')
-  })
-
-  it('a time-expired certificate that nobody expired is marked EXPIRED by the next publish for its agent', async () => {
-    const { agent, params } = await publishC1('lazy-expiry', 'lazy-agent', OPERATOR, 1)
-    await devnet.increaseTime(DAY + 1)
-    const next = await paramsFor(devnet, { label: 'lazy-next', agent, certificateClass: 1, days: 10 })
-    const { receipt } = await signAndPublish(devnet, { operator: OTHER_OPERATOR, agent, params: next })
-    expect(parseEventLogs({ abi: registryAbi, logs: receipt.logs }).map((l) => l.eventName)).toEqual(['CertificateExpired', 'CertificatePublished', 'CertificateRenewed'])
-    expect((await getCertificateRecord(client(), registry(), params.certHash))?.storedStatus).toBe('EXPIRED')
-  })
-
-  it('getRegistryEvents replays every event from the deployment block, and the subscription saw the same', async () => {
-    const events = await getRegistryEvents(client(), registry(), { fromBlock: devnet.contracts.deployBlock })
-    const types = new Set(events.map((e) => e.type))
-    for (const type of ['CertificatePublished', 'CertificateRevoked', 'CertificateExpired', 'CertificateRenewed', 'CertificateChallenged', 'ChallengeResolved']) expect(types.has(type as RegistryEvent['type'])).toBe(true)
-    const published = events.find((e) => e.type === 'CertificatePublished')
-    expect(published).toMatchObject({ type: 'CertificatePublished', certificateClass: 'C1', containmentBound: 50_000n, operator: devnet.account(OPERATOR).address })
-    // chain order
-    const order = events.map((e) => e.blockNumber * 1000n + BigInt(e.logIndex))
-    expect([...order].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(order)
-    // resume from a later block returns a strict suffix
-    const later = events[Math.floor(events.length / 2)]!
-    const resumed = await getRegistryEvents(client(), registry(), { fromBlock: later.blockNumber })
-    expect(resumed).toEqual(events.filter((e) => e.blockNumber >= later.blockNumber))
-    await expect.poll(() => watched.length, { timeout: 10_000 }).toBe(events.length)
-    expect(watched.map((e) => `${e.type}:${e.transactionHash}:${e.logIndex}`)).toEqual(events.map((e) => `${e.type}:${e.transactionHash}:${e.logIndex}`))
+    const block = await client().getBlock({ blockNumber: receipt.blockNumber })
+    expect(await registry.lifecycle(params.certHash)).toMatchObject({ status: 'REVOKED', terminatedAt: Number(block.timestamp), graceEndsAt: Number(block.timestamp) + 7 * DAY })
+    await expectRevert(revokeCertificate(devnet.wallet(OPERATOR), client(), devnet.contracts.registry, params.certHash), 'CertificateNotActive')
+    await expectRevert(expireCertificate(devnet.wallet(STRANGER), client(), devnet.contracts.registry, params.certHash), 'CertificateNotActive')
+    expect((await getCertificateRecord(client(), devnet.contracts.registry, params.certHash))?.status).toBe('REVOKED')
   })
 })
+
+async function walletUnbond(devnet: Devnet, auditor: number, amount: bigint) {
+  const { stakingAbi } = await import('../../../adapters/evm/registry-abi.ts')
+  return devnet.wallet(auditor).writeContract({ address: devnet.contracts.staking, abi: stakingAbi, functionName: 'unbond', args: [amount] })
+}

@@ -1,22 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashDomain, hashTypedData, keccak256, parseEventLogs, parseSignature, serializeSignature, stringToBytes, zeroAddress, type Hex } from 'viem'
-import { ccpDomain, ccpTypes, publishUriHash } from '../../../src/crypto/eip712.ts'
-import { publishMessage } from '../../../src/certificate/onchain.ts'
-import { signAttestation, signPublish } from '../../../adapters/evm/actions/sign-typed.ts'
-import { signPublishParams, submitPublish } from '../../../adapters/evm/actions/submit-publish.ts'
-import { getNonce } from '../../../adapters/evm/actions/get-nonce.ts'
+import { decodeFunctionData, encodeFunctionData, hashDomain, hashTypedData, keccak256, parseEventLogs, sha256, stringToBytes, toHex, type Hex } from 'viem'
+import { ccpDomain, ccpTypes } from '../../../src/crypto/eip712.ts'
+import { attestMessage, certKey, publishMessage, uriFromDigest } from '../../../src/certificate/onchain.ts'
+import { certificateUri } from '../../../src/certificate/hash.ts'
 import { getActiveCertificate, getCertificateRecord, isCertificateValid, verifyOnChain } from '../../../adapters/evm/actions/read-registry.ts'
-import { registryAbi, stakingAbi } from '../../../adapters/evm/registry-abi.ts'
-import { stakeAuditor, stakeOf } from '../../../adapters/evm/actions/stake-auditor.ts'
+import { registryAbi, stakingAbi, vaultAbi } from '../../../adapters/evm/registry-abi.ts'
+import { bondOf, stakeAuditor, stakeOf, unstakeAuditor } from '../../../adapters/evm/actions/stake-auditor.ts'
+import { readReserve, withdrawReserve } from '../../../adapters/evm/actions/reserve.ts'
+import { acceptAudit, readFeeRequest, recoverFee, requestAudit } from '../../../adapters/evm/actions/fee-escrow.ts'
+import { signPublishParams } from '../../../adapters/evm/actions/submit-publish.ts'
+import { tokenBalance } from '../../../adapters/evm/actions/read-deployment.ts'
+import { sendContractTransaction } from '../../../adapters/evm/actions/send-contract-transaction.ts'
 import { registryError } from '../../../adapters/evm/registry-errors.ts'
 import { startDevnet, type Devnet } from '../../support/anvil.ts'
 import { expectRevert } from './expect-revert.ts'
-import { attest, DAY, fixedAccount, paramsFor, signAndPublish } from './registry-fixtures.ts'
+import { anchor, attest, DAY, fixedAccount, fund, paramsFor, signAndPublish, USDC, uriOf } from './registry-fixtures.ts'
 
 const OPERATOR = 1
-const OTHER = 7
 const AUDITOR_A = 3
 const AUDITOR_B = 4
+const ATTACKER = 5
 
 describe('CCPRegistry.publish on anvil', () => {
   let devnet: Devnet
@@ -30,293 +33,191 @@ describe('CCPRegistry.publish on anvil', () => {
   const registry = () => devnet.contracts.registry
   const client = () => devnet.connection.publicClient
 
-  it('uses the DESIGN.md EIP-712 domain bound to this chain and contract', async () => {
-    const onChain = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'DOMAIN_SEPARATOR' })
-    expect(onChain).toBe(hashDomain({ domain: ccpDomain(devnet.connection.chainId, registry()), types: { EIP712Domain: [
-      { name: 'name', type: 'string' }, { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' },
-    ] } }))
-    expect(await client().readContract({ address: registry(), abi: registryAbi, functionName: 'staking' })).toBe(devnet.contracts.staking)
-    expect(await client().readContract({ address: registry(), abi: registryAbi, functionName: 'challenger' })).toBe(devnet.account(0).address)
-  })
-
-  it("hashes Publish (DESIGN.md's struct plus the operator) and Attest exactly as viem's EIP-712 encoding does", async () => {
-    const read = (functionName: 'PUBLISH_TYPEHASH' | 'ATTEST_TYPEHASH') => client().readContract({ address: registry(), abi: registryAbi, functionName })
-    expect(await read('PUBLISH_TYPEHASH')).toBe(
-      keccak256(stringToBytes('Publish(bytes32 certHash,address agent,address operator,uint8 certificateClass,uint48 expiresAt,uint128 containmentBound,bytes32 uriHash,uint256 nonce)')),
-    )
-    expect(await read('ATTEST_TYPEHASH')).toBe(keccak256(stringToBytes('Attest(bytes32 certHash,address auditor,bytes32 scope,uint256 stake)')))
-    const specs = [{ auditor: AUDITOR_A, scope: 'COMPOSITION_ANALYSIS', stake: (1n << 255n) + 7n }]
-    const params = await paramsFor(devnet, { label: 'digest', agent: fixedAccount('digest-agent'), certificateClass: 3, days: 30, bound: (1n << 128n) - 1n, attestations: specs })
+  it('uses the EIP-712 domain of DESIGN.md (EIP-5267 eip712Domain) and hashes Terms, Publish and Attest as viem does', async () => {
     const domain = ccpDomain(devnet.connection.chainId, registry())
-    const nonce = (1n << 256n) - 2n
+    const onChain = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'DOMAIN_SEPARATOR' })
+    expect(onChain).toBe(hashDomain({ domain, types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }] } }))
+    const [fields, name, version, chainId, verifyingContract] = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'eip712Domain' })
+    expect({ fields, name, version, chainId, verifyingContract }).toEqual({ fields: '0x0f', name: 'CCPRegistry', version: '0.2.0', chainId: 31337n, verifyingContract: registry() })
+    const terms = 'Terms(bytes32 certHash,address agent,address operator,uint8 certificateClass,uint48 expiresAt,uint128 containmentBound)'
+    const read = (functionName: 'TERMS_TYPEHASH' | 'PUBLISH_TYPEHASH' | 'ATTEST_TYPEHASH') => client().readContract({ address: registry(), abi: registryAbi, functionName })
+    expect(await read('TERMS_TYPEHASH')).toBe(keccak256(stringToBytes(terms)))
+    expect(await read('PUBLISH_TYPEHASH')).toBe(keccak256(stringToBytes(`Publish(Terms terms,bytes32 uriDigest)${terms}`)))
+    expect(await read('ATTEST_TYPEHASH')).toBe(keccak256(stringToBytes(`Attest(Terms terms,address auditor,bytes32 scope,uint256 stake)${terms}`)))
+
+    const params = await paramsFor(devnet, { label: 'digest', agent: fixedAccount('digest-agent'), certificateClass: 3, days: 30, bound: (1n << 128n) - 1n, attestations: [{ auditor: AUDITOR_A, scope: 'COMPOSITION_ANALYSIS', stake: (1n << 255n) + 7n }] })
     const operator = devnet.account(OPERATOR).address
-    const onChainPublish = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'publishDigest', args: [{ ...params, agentSig: '0x' }, operator, nonce] })
-    expect(onChainPublish).toBe(hashTypedData({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, operator, nonce) }))
-    const otherOperator = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'publishDigest', args: [{ ...params, agentSig: '0x' }, devnet.account(OTHER).address, nonce] })
-    expect(otherOperator).not.toBe(onChainPublish)
-    const onChainAttest = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'attestDigest', args: [params.certHash, params.attestations[0]!] })
-    expect(onChainAttest).toBe(hashTypedData({ domain, types: ccpTypes, primaryType: 'Attest', message: { certHash: params.certHash, ...params.attestations[0]! } }))
+    const publishDigest = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'publishDigest', args: [{ ...params, agentSig: '0x' }, operator] })
+    expect(publishDigest).toBe(hashTypedData({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, operator) }))
+    const otherOperator = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'publishDigest', args: [{ ...params, agentSig: '0x' }, devnet.account(7).address] })
+    expect(otherOperator).not.toBe(publishDigest)
+    const attestDigest = await client().readContract({ address: registry(), abi: registryAbi, functionName: 'attestDigest', args: [{ ...params, agentSig: '0x' }, operator, 0n] })
+    expect(attestDigest).toBe(hashTypedData({ domain, types: ccpTypes, primaryType: 'Attest', message: attestMessage(params, operator, 0) }))
   })
 
-  it('publishes a C1 certificate: record, event, nonces, isValid, getActiveCertificate, verify', async () => {
-    const agent = fixedAccount('c1-agent')
+  it('publishes a C2: record, events, the URI rebuilt on chain from its digest, reserve checked, isValid, verify', async () => {
+    const agent = fixedAccount('c2-agent')
     const operator = devnet.account(OPERATOR).address
-    const params = await paramsFor(devnet, { label: 'c1', agent, certificateClass: 1, days: 90, bound: 50_000n })
-    const nonceBefore = await getNonce(client(), registry(), operator)
-    const { receipt } = await signAndPublish(devnet, { operator: OPERATOR, agent, params })
-
+    const specs = [{ auditor: AUDITOR_A, scope: 'ACTIVITY_TRAIL_VERIFICATION', stake: 1_500n * USDC }]
+    const params = await paramsFor(devnet, { label: 'c2', agent, certificateClass: 2, days: 60, attestations: specs })
+    await fund(devnet, OPERATOR, params)
+    const sigs = await attest(devnet, params, specs)
+    const { receipt } = await signAndPublish(devnet, { operator: OPERATOR, agent, params, attestorSigs: sigs })
     const [published] = parseEventLogs({ abi: registryAbi, logs: receipt.logs, eventName: 'CertificatePublished' })
-    expect(published?.args).toEqual({ certHash: params.certHash, agent: agent.address, operator, certificateClass: 1, containmentBound: 50_000n, expiresAt: params.expiresAt })
-    expect(published?.topics).toHaveLength(4) // certHash, agent and operator are indexed
-
+    expect(published?.args).toEqual({ certHash: params.certHash, agent: agent.address, operator, certificateClass: 2, containmentBound: 5_000n, expiresAt: params.expiresAt })
+    expect(published?.topics).toHaveLength(4)
     const record = await getCertificateRecord(client(), registry(), params.certHash)
-    expect(record).toMatchObject({ operator, agent: agent.address, certificateClass: 'C1', issuedAt: params.issuedAt, expiresAt: params.expiresAt, status: 'ACTIVE', storedStatus: 'ACTIVE', containmentBound: 50_000n, reserveVault: params.reserveVault, spendingLimit: zeroAddress, ipfsUri: params.ipfsUri, auditors: [] })
-    expect(await getNonce(client(), registry(), operator)).toBe(nonceBefore + 1n)
-    expect(await getNonce(client(), registry(), agent.address)).toBe(1n)
+    expect(record).toMatchObject({ operator, agent: agent.address, certificateClass: 'C2', status: 'ACTIVE', containmentBound: 5_000n, reserveVault: devnet.contracts.vault, auditors: [devnet.account(AUDITOR_A).address], ipfsUri: uriOf(params) })
     expect(await isCertificateValid(client(), registry(), params.certHash)).toBe(true)
     expect(await getActiveCertificate(client(), registry(), agent.address)).toBe(params.certHash)
-    expect(await verifyOnChain(client(), registry(), { agent: agent.address, minClass: 'C1', maxAcceptableLoss: 50_000n })).toEqual({ acceptable: true, certHash: params.certHash })
-    expect(await verifyOnChain(client(), registry(), { agent: agent.address, minClass: 'C2', maxAcceptableLoss: 50_000n })).toEqual({ acceptable: false, certHash: params.certHash })
-    expect(await verifyOnChain(client(), registry(), { agent: agent.address, minClass: 'C1', maxAcceptableLoss: 49_999n })).toEqual({ acceptable: false, certHash: params.certHash })
-    expect(await verifyOnChain(client(), registry(), { agent: fixedAccount('nobody').address, minClass: 'C1', maxAcceptableLoss: 1n })).toEqual({ acceptable: false, certHash: null })
-    expect(await getCertificateRecord(client(), registry(), `0x${'ab'.repeat(32)}`)).toBeNull()
+    expect(await verifyOnChain(client(), registry(), { agent: agent.address, minClass: 'C2', maxAcceptableLoss: 5_000n })).toEqual({ acceptable: true, certHash: params.certHash })
+    expect(await verifyOnChain(client(), registry(), { agent: agent.address, minClass: 'C3', maxAcceptableLoss: 5_000n })).toEqual({ acceptable: false, certHash: params.certHash })
+    expect((await readReserve(client(), devnet.contracts.vault, params.certHash, operator)).backing).toBe(15_000n * USDC)
   })
 
-  it('refuses to publish the same certHash twice', async () => {
-    const agent = fixedAccount('twice-agent')
-    const params = await paramsFor(devnet, { label: 'twice', agent, certificateClass: 1, days: 10 })
-    await signAndPublish(devnet, { operator: OPERATOR, agent, params })
-    await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params }), 'CertificateAlreadyPublished')
-  })
-
-  describe('operator signature', () => {
-    it('refuses a Publish signed by someone other than the sender', async () => {
-      const agent = fixedAccount('wrong-signer-agent')
-      const params = await paramsFor(devnet, { label: 'wrong-signer', agent, certificateClass: 1, days: 10 })
-      const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
-      const nonce = await getNonce(client(), registry(), devnet.account(OPERATOR).address)
-      const strangerSig = await signPublish(devnet.account(OTHER), { chainId: devnet.connection.chainId, registry: registry(), message: publishMessage(params, devnet.account(OPERATOR).address, nonce) })
-      const error = await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, operatorSig: strangerSig }), 'InvalidOperatorSignature')
-      expect(error.revertArgs).toEqual([devnet.account(OTHER).address, devnet.account(OPERATOR).address])
-    })
-
-    it('refuses a signature made for another chain', async () => {
-      const agent = fixedAccount('other-chain-agent')
-      const params = await paramsFor(devnet, { label: 'other-chain', agent, certificateClass: 1, days: 10 })
-      const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
-      const nonce = await getNonce(client(), registry(), devnet.account(OPERATOR).address)
-      const otherChainSig = await signPublish(devnet.account(OPERATOR), { chainId: 1, registry: registry(), message: publishMessage(params, devnet.account(OPERATOR).address, nonce) })
-      await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, operatorSig: otherChainSig }), 'InvalidOperatorSignature')
-    })
-
-    it('refuses a signature made for another registry contract', async () => {
-      const agent = fixedAccount('other-contract-agent')
-      const params = await paramsFor(devnet, { label: 'other-contract', agent, certificateClass: 1, days: 10 })
-      const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
-      const nonce = await getNonce(client(), registry(), devnet.account(OPERATOR).address)
-      const otherContractSig = await signPublish(devnet.account(OPERATOR), { chainId: devnet.connection.chainId, registry: devnet.contracts.staking, message: publishMessage(params, devnet.account(OPERATOR).address, nonce) })
-      await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, operatorSig: otherContractSig }), 'InvalidOperatorSignature')
-    })
-
-    it('refuses a replayed nonce: signatures made before a publish are dead after it', async () => {
-      const agent = fixedAccount('replay-agent')
-      const first = await paramsFor(devnet, { label: 'replay-1', agent, certificateClass: 1, days: 10 })
-      const second = await paramsFor(devnet, { label: 'replay-2', agent, certificateClass: 1, days: 10 })
-      // both signed at the same (current) nonces
-      const signedSecond = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params: second, agent, attestorSigs: [] })
-      await signAndPublish(devnet, { operator: OPERATOR, agent, params: first })
-      await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), signedSecond), 'InvalidOperatorSignature')
-    })
-
-    it('refuses malformed signatures: wrong length, bad v, high s', async () => {
-      const agent = fixedAccount('malformed-agent')
-      const params = await paramsFor(devnet, { label: 'malformed', agent, certificateClass: 1, days: 10 })
-      const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
-      const send = (operatorSig: Hex) => submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, operatorSig })
-      await expectRevert(send(signed.operatorSig.slice(0, 130) as Hex), 'SignatureLength')
-      await expectRevert(send(`${signed.operatorSig.slice(0, 130)}1d` as Hex), 'SignatureV')
-      const { r, s, yParity } = parseSignature(signed.operatorSig)
-      const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
-      const highS = `0x${(n - BigInt(s)).toString(16).padStart(64, '0')}` as Hex
-      await expectRevert(send(serializeSignature({ r, s: highS, yParity: yParity === 0 ? 1 : 0 })), 'SignatureS')
-    })
-  })
-
-  describe('agent co-signature', () => {
-    it('refuses a publish without the agent signature', async () => {
-      const agent = fixedAccount('no-agent-sig')
-      const params = await paramsFor(devnet, { label: 'no-agent-sig', agent, certificateClass: 1, days: 10 })
-      const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
-      await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, params: { ...signed.params, agentSig: '0x' } }), 'MissingAgentSignature')
-    })
-
-    it('refuses an agent signature by another key (nobody certifies an agent that did not sign)', async () => {
-      const agent = fixedAccount('impostor-agent')
-      const params = await paramsFor(devnet, { label: 'impostor', agent, certificateClass: 1, days: 10 })
-      const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent: fixedAccount('impostor'), attestorSigs: [] })
-      const error = await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), signed), 'InvalidAgentSignature')
-      expect(error.revertArgs).toEqual([fixedAccount('impostor').address, agent.address])
-    })
-
-    it("refuses a front-run: another operator resending the params and the agent's signature with its own operator signature", async () => {
-      const agent = fixedAccount('front-run-agent')
-      const params = await paramsFor(devnet, { label: 'front-run', agent, certificateClass: 1, days: 10 })
-      // the real operator's pending publish, as seen in the mempool
-      const pending = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
-      // the attacker copies params + agentSig and signs Publish itself, at its own nonce, naming itself as operator
-      const attacker = devnet.account(OTHER)
-      const attackerNonce = await getNonce(client(), registry(), attacker.address)
-      const attackerSig = await signPublish(attacker, { chainId: devnet.connection.chainId, registry: registry(), message: publishMessage(params, attacker.address, attackerNonce) })
-      const error = await expectRevert(submitPublish(devnet.wallet(OTHER), client(), registry(), { params: pending.params, operatorSig: attackerSig, attestorSigs: [] }), 'InvalidAgentSignature')
-      // the agent signed a struct naming OPERATOR, so under the attacker as operator it recovers to someone else
-      expect(error.revertArgs[1]).toBe(agent.address)
-      expect(error.revertArgs[0]).not.toBe(agent.address)
-      expect(await getCertificateRecord(client(), registry(), params.certHash)).toBeNull()
-      expect(await getNonce(client(), registry(), attacker.address)).toBe(attackerNonce)
-      // the real operator's publish still goes through, and the record names it
-      await submitPublish(devnet.wallet(OPERATOR), client(), registry(), pending)
-      expect((await getCertificateRecord(client(), registry(), params.certHash))?.operator).toBe(devnet.account(OPERATOR).address)
-    })
-  })
-
-  describe('class rules', () => {
-    it.each([
-      [1, 91],
-      [2, 61],
-      [3, 31],
-    ])('refuses class C%i valid for %i days (class maximum)', async (certificateClass, days) => {
-      const agent = fixedAccount(`max-${certificateClass}`)
-      const attestations = certificateClass >= 2 ? [{ auditor: AUDITOR_A, scope: 'FULL_STACK_VERIFICATION', stake: 1_000n }] : []
-      const params = await paramsFor(devnet, { label: `max-${certificateClass}`, agent, certificateClass, days, attestations })
-      const error = await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params, attestorSigs: await attest(devnet, params, attestations) }), 'ClassMaximumExceeded')
-      expect(error.revertArgs).toEqual([certificateClass, BigInt(days * DAY), BigInt([0, 90, 60, 30][certificateClass]! * DAY)])
-    })
-
-    it('refuses class NONE, a certificate already expired, one issued in the future, and expiry before issue', async () => {
-      const agent = fixedAccount('times-agent')
-      const base = await paramsFor(devnet, { label: 'times', agent, certificateClass: 1, days: 10 })
-      const now = await devnet.now()
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: { ...base, certificateClass: 0 } }), 'InvalidClass')
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: { ...base, issuedAt: now - 10 * DAY, expiresAt: now - DAY } }), 'AlreadyExpired')
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: { ...base, issuedAt: now + DAY, expiresAt: now + 5 * DAY } }), 'IssuedInFuture')
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: { ...base, expiresAt: base.issuedAt } }), 'ExpiryNotAfterIssue')
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: { ...base, ipfsUri: '' } }), 'EmptyUri')
-    })
-
-    it('refuses C2 without an attestation', async () => {
-      const agent = fixedAccount('c2-none')
-      const params = await paramsFor(devnet, { label: 'c2-none', agent, certificateClass: 2, days: 30 })
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params }), 'MissingAttestation')
-    })
-
-    it('refuses an unstaked auditor, and one whose stake is below the signed stake', async () => {
-      const agent = fixedAccount('unstaked')
-      const specs = [{ auditor: AUDITOR_A, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_000n, staked: 0n }]
-      const params = await paramsFor(devnet, { label: 'unstaked', agent, certificateClass: 2, days: 30, attestations: specs })
-      const error = await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params, attestorSigs: await attest(devnet, params, specs) }), 'AuditorNotStaked')
-      expect(error.revertArgs).toEqual([devnet.account(AUDITOR_A).address, 0n, 1_000n])
-
-      const lowSpecs = [{ auditor: AUDITOR_A, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_000n, staked: 999n }]
-      const low = await paramsFor(devnet, { label: 'understaked', agent, certificateClass: 2, days: 30, attestations: lowSpecs })
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: low, attestorSigs: await attest(devnet, low, lowSpecs) }), 'AuditorNotStaked')
-    })
-
-    it('refuses a duplicate auditor, an auditor who is the operator or agent, a zero stake, a wrong attestor key and a count mismatch', async () => {
-      const agent = fixedAccount('dup')
-      const specs = [
-        { auditor: AUDITOR_A, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_000n },
-        { auditor: AUDITOR_A, scope: 'FULL_STACK_VERIFICATION', stake: 1_000n, staked: 0n },
-      ]
-      const params = await paramsFor(devnet, { label: 'dup', agent, certificateClass: 2, days: 30, attestations: specs })
-      const sigs = await attest(devnet, params, specs)
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params, attestorSigs: sigs }), 'DuplicateAuditor')
-
-      const selfSpecs = [{ auditor: OPERATOR, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_000n }]
-      const self = await paramsFor(devnet, { label: 'self-audit', agent, certificateClass: 2, days: 30, attestations: selfSpecs })
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: self, attestorSigs: await attest(devnet, self, selfSpecs) }), 'AuditorNotIndependent')
-
-      const one = [{ auditor: AUDITOR_B, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_000n }]
-      const zero = await paramsFor(devnet, { label: 'zero-stake', agent, certificateClass: 2, days: 30, attestations: one })
-      const zeroSigs = await attest(devnet, zero, one)
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: { ...zero, attestations: [{ ...zero.attestations[0]!, stake: 0n }] }, attestorSigs: zeroSigs }), 'ZeroStakeClaimed')
-
-      const forged = await signAttestation(devnet.account(AUDITOR_A), { chainId: devnet.connection.chainId, registry: registry(), message: { certHash: zero.certHash, ...zero.attestations[0]! } })
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: zero, attestorSigs: [forged] }), 'InvalidAttestorSignature')
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: zero, attestorSigs: [] }), 'AttestationCountMismatch')
-    })
-
-    it("refuses an auditor's Attest signature reused for another certHash, even with a stake locked for it", async () => {
-      const agent = fixedAccount('reuse-agent')
-      const specs = [{ auditor: AUDITOR_B, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_000n }]
-      const first = await paramsFor(devnet, { label: 'reuse-1', agent, certificateClass: 2, days: 30, attestations: specs })
-      const firstSigs = await attest(devnet, first, specs)
-      const second = await paramsFor(devnet, { label: 'reuse-2', agent, certificateClass: 2, days: 30, attestations: specs })
-      await stakeAuditor(devnet.wallet(AUDITOR_B), client(), devnet.contracts.staking, second.certHash, 1_000n)
-      const error = await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: second, attestorSigs: firstSigs }), 'InvalidAttestorSignature')
-      expect(error.revertArgs[1]).toBe(devnet.account(AUDITOR_B).address)
-      await signAndPublish(devnet, { operator: OPERATOR, agent, params: first, attestorSigs: firstSigs })
-      expect((await getCertificateRecord(client(), registry(), first.certHash))?.auditors).toEqual([devnet.account(AUDITOR_B).address])
-    })
-
-    it('publishes C2 with a staked auditor and records the attestors', async () => {
-      const agent = fixedAccount('c2-ok')
-      const specs = [
-        { auditor: AUDITOR_A, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_500n },
-        { auditor: AUDITOR_B, scope: 'ACTIVITY_TRAIL_VERIFICATION', stake: 700n, staked: 800n },
-      ]
-      const params = await paramsFor(devnet, { label: 'c2-ok', agent, certificateClass: 2, days: 60, attestations: specs })
-      const { receipt } = await signAndPublish(devnet, { operator: OPERATOR, agent, params, attestorSigs: await attest(devnet, params, specs) })
-      const recorded = parseEventLogs({ abi: registryAbi, logs: receipt.logs, eventName: 'AttestationRecorded' }).map((l) => l.args)
-      expect(recorded).toEqual(params.attestations.map((a) => ({ certHash: params.certHash, ...a })))
+  it('rebuilds ipfs://<CIDv1 raw sha2-256> on chain exactly as multiformats does, for any digest', async () => {
+    for (const text of ['', '{}', 'a certificate', 'x'.repeat(1000)]) {
+      const bytes = stringToBytes(text)
+      const params = await paramsFor(devnet, { label: `uri-${text.length}`, agent: fixedAccount(`uri-agent-${text.length}`), certificateClass: 1, days: 10 })
+      params.uriDigest = sha256(bytes)
+      await fund(devnet, OPERATOR, params)
+      await signAndPublish(devnet, { operator: OPERATOR, agent: fixedAccount(`uri-agent-${text.length}`), params })
       const record = await getCertificateRecord(client(), registry(), params.certHash)
-      expect(record?.auditors).toEqual([devnet.account(AUDITOR_A).address, devnet.account(AUDITOR_B).address])
-      expect(record?.certificateClass).toBe('C2')
-    })
-
-    it('refuses C3 without a COMPOSITION_ANALYSIS or FULL_STACK_VERIFICATION attestation, accepts it with one', async () => {
-      const agent = fixedAccount('c3')
-      const wrong = [{ auditor: AUDITOR_A, scope: 'SMART_CONTRACT_VERIFICATION', stake: 1_000n }]
-      const bad = await paramsFor(devnet, { label: 'c3-bad', agent, certificateClass: 3, days: 30, attestations: wrong })
-      await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params: bad, attestorSigs: await attest(devnet, bad, wrong) }), 'MissingC3Scope')
-
-      const right = [{ auditor: AUDITOR_B, scope: 'COMPOSITION_ANALYSIS', stake: 1_000n }]
-      const good = await paramsFor(devnet, { label: 'c3-good', agent, certificateClass: 3, days: 30, attestations: right })
-      await signAndPublish(devnet, { operator: OPERATOR, agent, params: good, attestorSigs: await attest(devnet, good, right) })
-      expect((await getCertificateRecord(client(), registry(), good.certHash))?.certificateClass).toBe('C3')
-      expect(await verifyOnChain(client(), registry(), { agent: agent.address, minClass: 'C3', maxAcceptableLoss: 50_000n })).toEqual({ acceptable: true, certHash: good.certHash })
-    })
+      expect(record?.ipfsUri).toBe(certificateUri(bytes))
+      expect(uriFromDigest(params.uriDigest)).toBe(certificateUri(bytes))
+    }
   })
 
-  it('binds the URI: a publish whose ipfsUri differs from the signed uriHash is refused', async () => {
-    const agent = fixedAccount('uri-agent')
-    const params = await paramsFor(devnet, { label: 'uri', agent, certificateClass: 1, days: 10 })
-    const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: [] })
-    expect(publishMessage(params, devnet.account(OPERATOR).address, 0n).uriHash).toBe(publishUriHash(params.ipfsUri))
-    await expectRevert(submitPublish(devnet.wallet(OPERATOR), client(), registry(), { ...signed, params: { ...signed.params, ipfsUri: 'ipfs://bafkreiswapped' } }), 'InvalidOperatorSignature')
+  it('attack 1 (hijack) fails: a pending C3 copied under another agent, bound 1, another URI and a higher fee reverts, the victim\'s goes through', async () => {
+    const victimAgent = fixedAccount('hijack-victim')
+    const specs = [{ auditor: AUDITOR_B, scope: 'COMPOSITION_ANALYSIS', stake: 5_000n * USDC }]
+    const params = await paramsFor(devnet, { label: 'hijack', agent: victimAgent, certificateClass: 3, days: 30, attestations: specs })
+    await fund(devnet, OPERATOR, params)
+    const sigs = await attest(devnet, params, specs)
+    const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent: victimAgent, attestorSigs: sigs })
+    // the attacker has its own agent and its own reserve, ready to anchor a C3 with bound 1
+    const attackerAgent = fixedAccount('hijack-attacker-agent')
+    await fund(devnet, ATTACKER, { ...params, containmentBound: 1n })
+    await devnet.testClient.setAutomine(false)
+    try {
+      const victimTx = await devnet.wallet(OPERATOR).sendTransaction({ to: registry(), data: encodeFunctionData({ abi: registryAbi, functionName: 'publish', args: [signed.params, signed.operatorSig, signed.attestorSigs] }), gas: 600_000n })
+      // the attacker reads the pending transaction from the mempool and reuses its certHash and auditor signature
+      const pending = await client().getTransaction({ hash: victimTx })
+      const call = decodeFunctionData({ abi: registryAbi, data: pending.input })
+      if (call.functionName !== 'publish') throw new Error('not a publish')
+      const [seen, , seenSigs] = call.args
+      const { agentSig: _victimAgentSig, ...copied } = seen
+      const stolen = { ...copied, attestations: [...copied.attestations], agent: attackerAgent.address, containmentBound: 1n, uriDigest: sha256(toHex('the attacker document')) }
+      const forged = await signPublishParams(devnet.wallet(ATTACKER), client(), registry(), { params: stolen, agent: attackerAgent, attestorSigs: [...seenSigs] })
+      const simulated = client().simulateContract({ address: registry(), abi: registryAbi, functionName: 'publish', args: [forged.params, '0x', forged.attestorSigs], account: devnet.wallet(ATTACKER).account })
+      await expectRevert(simulated.catch((e: unknown) => Promise.reject(registryError(e, 'publish'))), 'InvalidAttestorSignature')
+      const fee = (pending.maxPriorityFeePerGas ?? 1n) * 10n
+      const attackTx = await devnet.wallet(ATTACKER).sendTransaction({ to: registry(), data: encodeFunctionData({ abi: registryAbi, functionName: 'publish', args: [forged.params, '0x', forged.attestorSigs] }), gas: 600_000n, maxPriorityFeePerGas: fee, maxFeePerGas: (pending.maxFeePerGas ?? 0n) + fee })
+      await devnet.testClient.mine({ blocks: 1 })
+      const [attack, victim] = await Promise.all([client().getTransactionReceipt({ hash: attackTx }), client().getTransactionReceipt({ hash: victimTx })])
+      expect(attack.status).toBe('reverted')
+      expect(victim.status).toBe('success')
+      expect(attack.blockNumber).toBe(victim.blockNumber)
+    } finally {
+      await devnet.testClient.setAutomine(true)
+    }
+    const record = await getCertificateRecord(client(), registry(), params.certHash)
+    expect(record).toMatchObject({ agent: victimAgent.address, operator: devnet.account(OPERATOR).address, certificateClass: 'C3', containmentBound: 5_000n })
+    expect(await getActiveCertificate(client(), registry(), attackerAgent.address)).toBeNull()
   })
 
-  it('AuditorStaking: stakes add up per certificate; only the slasher set in the constructor may slash, within the stake', async () => {
-    const certHash = `0x${'5a'.repeat(32)}` as const
-    const auditor = devnet.account(AUDITOR_A).address
-    const staking = devnet.contracts.staking
-    await stakeAuditor(devnet.wallet(AUDITOR_A), client(), staking, certHash, 600n)
-    await stakeAuditor(devnet.wallet(AUDITOR_A), client(), staking, certHash, 400n)
-    expect(await stakeOf(client(), staking, auditor, certHash)).toBe(1_000n)
-    expect(await client().readContract({ address: staking, abi: stakingAbi, functionName: 'slasher' })).toBe(devnet.account(0).address)
-    await expectRevert(stakeAuditor(devnet.wallet(AUDITOR_A), client(), staking, certHash, 0n), 'ZeroStake')
-    const slash = (i: number, amount: bigint) =>
-      client()
-        .simulateContract({ address: staking, abi: stakingAbi, account: devnet.account(i), functionName: 'slash', args: [auditor, certHash, amount, devnet.account(OTHER).address] })
-        .then(async ({ request }) => client().waitForTransactionReceipt({ hash: await devnet.wallet(i).writeContract(request) }))
-        .catch((e: unknown) => {
-          throw registryError(e, 'slash')
-        })
-    await expectRevert(slash(OTHER, 100n), 'NotSlasher')
-    await expectRevert(slash(0, 1_001n), 'SlashExceedsStake')
-    const before = await client().getBalance({ address: devnet.account(OTHER).address })
-    const receipt = await slash(0, 300n)
-    expect(parseEventLogs({ abi: stakingAbi, logs: receipt.logs, eventName: 'Slashed' })[0]?.args).toEqual({ auditor, certHash, amount: 300n, recipient: devnet.account(OTHER).address })
-    expect(await stakeOf(client(), staking, auditor, certHash)).toBe(700n)
-    expect(await client().getBalance({ address: devnet.account(OTHER).address })).toBe(before + 300n)
+  it('attack 2 (squat) costs a re-issue, never a stake: a front-run C1 under the pending certHash wins, and every deposit comes back', async () => {
+    const agent = fixedAccount('squat-victim')
+    const operator = devnet.account(OPERATOR).address
+    const specs = [{ auditor: AUDITOR_A, scope: 'ACTIVITY_TRAIL_VERIFICATION', stake: 1_500n * USDC }]
+    const params = await paramsFor(devnet, { label: 'squat', agent, certificateClass: 2, days: 60, attestations: specs })
+    await fund(devnet, OPERATOR, params)
+    const { requestId } = await requestAudit(devnet.wallet(OPERATOR), client(), devnet.contracts.escrow, { auditor: devnet.account(AUDITOR_A).address, token: devnet.contracts.stakeToken, amount: 500n * USDC })
+    await acceptAudit(devnet.wallet(AUDITOR_A), client(), devnet.contracts.escrow, requestId, params.certHash)
+    const sigs = await attest(devnet, params, specs)
+    const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: sigs })
+    const operatorUsdc = await tokenBalance(client(), devnet.contracts.stakeToken, operator)
+    const auditorBond = await bondOf(client(), devnet.contracts.staking, devnet.account(AUDITOR_A).address)
+    // deposits are filed under keccak256(certHash): none of them told the squatter the certHash
+    const key = certKey(params.certHash)
+    expect(key).not.toBe(params.certHash)
+
+    const squatAgent = fixedAccount('squatter-agent')
+    const squat = { ...(await paramsFor(devnet, { label: 'squat', agent: squatAgent, certificateClass: 1, days: 90, bound: 1n })) }
+    await fund(devnet, ATTACKER, squat)
+    await devnet.testClient.setAutomine(false)
+    try {
+      const victimTx = await devnet.wallet(OPERATOR).sendTransaction({ to: registry(), data: encodeFunctionData({ abi: registryAbi, functionName: 'publish', args: [signed.params, '0x', signed.attestorSigs] }), gas: 600_000n })
+      const pending = await client().getTransaction({ hash: victimTx })
+      const call = decodeFunctionData({ abi: registryAbi, data: pending.input })
+      if (call.functionName !== 'publish') throw new Error('not a publish')
+      const squatSigned = await signPublishParams(devnet.wallet(ATTACKER), client(), registry(), { params: { ...squat, certHash: call.args[0].certHash }, agent: squatAgent, attestorSigs: [] })
+      const fee = (pending.maxPriorityFeePerGas ?? 1n) * 10n
+      const squatTx = await devnet.wallet(ATTACKER).sendTransaction({ to: registry(), data: encodeFunctionData({ abi: registryAbi, functionName: 'publish', args: [squatSigned.params, '0x', []] }), gas: 600_000n, maxPriorityFeePerGas: fee, maxFeePerGas: (pending.maxFeePerGas ?? 0n) + fee })
+      await devnet.testClient.mine({ blocks: 1 })
+      expect((await client().getTransactionReceipt({ hash: squatTx })).status).toBe('success')
+      expect((await client().getTransactionReceipt({ hash: victimTx })).status).toBe('reverted')
+    } finally {
+      await devnet.testClient.setAutomine(true)
+    }
+    expect((await getCertificateRecord(client(), registry(), params.certHash))?.agent).toBe(squatAgent.address)
+    // the victim's stake, reserve and fee all come back
+    await unstakeAuditor(devnet.wallet(AUDITOR_A), client(), devnet.contracts.staking, params.certHash)
+    await withdrawReserve(devnet.wallet(OPERATOR), client(), devnet.contracts.vault, params.certHash)
+    await recoverFee(devnet.wallet(OPERATOR), client(), devnet.contracts.escrow, { requestId, certHash: params.certHash })
+    expect(await stakeOf(client(), devnet.contracts.staking, devnet.account(AUDITOR_A).address, params.certHash)).toBe(0n)
+    const bondAfter = await bondOf(client(), devnet.contracts.staking, devnet.account(AUDITOR_A).address)
+    expect(bondAfter.free).toBe(auditorBond.free + 1_500n * USDC)
+    expect(await tokenBalance(client(), devnet.contracts.stakeToken, operator)).toBe(operatorUsdc + 15_000n * USDC + 500n * USDC)
+    expect((await readFeeRequest(client(), devnet.contracts.escrow, requestId))?.state).toBe('RECLAIMED')
+    // the squatter's own reserve is locked behind its record
+    await expectRevert(withdrawReserve(devnet.wallet(ATTACKER), client(), devnet.contracts.vault, params.certHash), 'ReserveLocked')
+  })
+
+  it('attack 3 (1 wei makes a C3) fails: the class minimum stake, and only a bonded auditor can stake', async () => {
+    const agent = fixedAccount('cheap-c3')
+    const params = await paramsFor(devnet, { label: 'cheap', agent, certificateClass: 3, days: 30, attestations: [{ auditor: AUDITOR_B, scope: 'COMPOSITION_ANALYSIS', stake: 1n }] })
+    await fund(devnet, OPERATOR, params)
+    const sigs = await attest(devnet, params, [{ auditor: AUDITOR_B, scope: 'COMPOSITION_ANALYSIS', stake: 1n }])
+    const revert = await expectRevert(signAndPublish(devnet, { operator: OPERATOR, agent, params, attestorSigs: sigs }), 'StakeBelowClassMinimum')
+    expect(revert.revertArgs).toEqual([devnet.account(AUDITOR_B).address, 1n, 5_000n * USDC])
+    // a throwaway key with tokens but no registration (bond below the minimum) cannot stake at all
+    const throwaway = 9
+    await expectRevert(stakeAuditor(devnet.wallet(throwaway), client(), devnet.contracts.staking, params.certHash, 1n), 'NotRegistered')
+    expect(await client().readContract({ address: registry(), abi: registryAbi, functionName: 'minStake', args: [3] })).toBe(5_000n * USDC)
+  })
+
+  it('attack 4: no key moves a stake or a reserve (only the registry, on settlement or an upheld challenge)', async () => {
+    const params = await anchor(devnet, { label: 'locked', agent: fixedAccount('locked-agent'), certificateClass: 2, days: 60, attestations: [{ auditor: AUDITOR_A, scope: 'ACTIVITY_TRAIL_VERIFICATION', stake: 1_500n * USDC }] })
+    for (const who of [0, OPERATOR, AUDITOR_A]) {
+      const wallet = devnet.wallet(who)
+      await expectRevert(sendContractTransaction(wallet, client(), { address: devnet.contracts.staking, abi: stakingAbi, functionName: 'slash', args: [params.certHash, devnet.account(AUDITOR_A).address, wallet.account.address, []] }, 'slash'), 'NotRegistry')
+      await expectRevert(sendContractTransaction(wallet, client(), { address: devnet.contracts.staking, abi: stakingAbi, functionName: 'release', args: [params.certHash, devnet.account(AUDITOR_A).address] }, 'release'), 'NotRegistry')
+      await expectRevert(sendContractTransaction(wallet, client(), { address: devnet.contracts.vault, abi: vaultAbi, functionName: 'release', args: [params.certHash, wallet.account.address] }, 'release'), 'NotRegistry')
+    }
+    await expectRevert(unstakeAuditor(devnet.wallet(AUDITOR_A), client(), devnet.contracts.staking, params.certHash), 'StakeLocked')
+    await expectRevert(withdrawReserve(devnet.wallet(OPERATOR), client(), devnet.contracts.vault, params.certHash), 'ReserveLocked')
+  })
+
+  it('refuses an operator signature, a wrong vault, an unfunded reserve, a stake short of the claim, and a foreign agent signature', async () => {
+    const agent = fixedAccount('refusals')
+    const params = await paramsFor(devnet, { label: 'refusals', agent, certificateClass: 2, days: 60, attestations: [{ auditor: AUDITOR_B, scope: 'SMART_CONTRACT_VERIFICATION', stake: 2_000n * USDC }] })
+    const sigs = await attest(devnet, params, [{ auditor: AUDITOR_B, scope: 'SMART_CONTRACT_VERIFICATION', stake: 2_000n * USDC, staked: 1_000n * USDC }])
+    const signed = await signPublishParams(devnet.wallet(OPERATOR), client(), registry(), { params, agent, attestorSigs: sigs })
+    const send = (p: typeof signed.params, operatorSig: Hex = '0x', from = OPERATOR) =>
+      sendContractTransaction(devnet.wallet(from), client(), { address: registry(), abi: registryAbi, functionName: 'publish', args: [p, operatorSig, signed.attestorSigs] }, 'publish')
+    await expectRevert(send(signed.params, '0x1234'), 'OperatorSignatureNotUsed')
+    await expectRevert(send({ ...signed.params, reserveVault: devnet.contracts.escrow }), 'WrongReserveVault')
+    await expectRevert(send(signed.params), 'ReserveNotFunded')
+    await fund(devnet, OPERATOR, params, 15_000n * USDC - 1n)
+    await expectRevert(send(signed.params), 'ReserveInsufficient')
+    await fund(devnet, OPERATOR, params, 1n)
+    await expectRevert(send(signed.params), 'AuditorNotStaked')
+    await stakeAuditor(devnet.wallet(AUDITOR_B), client(), devnet.contracts.staking, params.certHash, 1_000n * USDC)
+    await fund(devnet, 7, params)
+    await expectRevert(send(signed.params, '0x', 7), 'InvalidAgentSignature')
+    await send(signed.params)
+    expect((await getCertificateRecord(client(), registry(), params.certHash))?.status).toBe('ACTIVE')
+    expect(DAY).toBe(86_400)
   })
 })

@@ -2,7 +2,8 @@ import { recoverTypedDataAddress } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { buildScenario, SCENARIO, type ScenarioOptions } from '../../../fixtures/scripts/scenario.ts'
 import { certify, type CertifyResult } from '../../../src/bridge/certify.ts'
-import { attestScopeHash, ccpDomain, ccpTypes } from '../../../src/crypto/eip712.ts'
+import { ccpDomain, ccpTypes } from '../../../src/crypto/eip712.ts'
+import { certificateAttestMessage } from '../../../src/certificate/onchain.ts'
 import { certificateHash } from '../../../src/certificate/hash.ts'
 import { validateCertificate } from '../../../src/certificate/validate.ts'
 import { memoryStore, scenarioEvidence, signer } from './memory-ports.ts'
@@ -41,7 +42,10 @@ describe('certify', () => {
     expect(result.certHash).toBe(certificateHash(cert))
     const a = cert.attestations[0]!
     expect(a.scope).toBe('ACTIVITY_TRAIL_VERIFICATION')
-    const recovered = await recoverTypedDataAddress({ domain: ccpDomain(31337, registry.address), types: ccpTypes, primaryType: 'Attest', message: { certHash: result.certHash, auditor: a.auditor_id as `0x${string}`, scope: attestScopeHash(a.scope), stake: BigInt(a.stake_amount) }, signature: a.signature as `0x${string}` })
+    // the auditor signs the certificate's terms: certHash, agent, operator, class, expiry, bound (and scope, stake)
+    const message = certificateAttestMessage(cert, result.certHash, 0)
+    expect(message.terms).toEqual({ certHash: result.certHash, agent: cert.identity.agent_id, operator: cert.identity.operator_id, certificateClass: 2, expiresAt: Date.parse(cert.validity.expires_at) / 1000, containmentBound: 5000n })
+    const recovered = await recoverTypedDataAddress({ domain: ccpDomain(31337, registry.address), types: ccpTypes, primaryType: 'Attest', message, signature: a.signature as `0x${string}` })
     expect(recovered).toBe(scenario.evm.auditor.address)
     const report = JSON.parse(new TextDecoder().decode(store.files.get(a.report_hash)))
     expect(report).toMatchObject({ type: 'ccp-bridge/trail-report/v1', records: 6, validSignatures: 18, outOfScope: 0, ok: true, consent: { agent_service_pub_key: `ed25519:${scenario.agentServiceKey}` } })
@@ -71,7 +75,7 @@ describe('certify', () => {
     expect(codes(none.result)).toContain('NO_ACTIVE_GRANT')
   })
 
-  it('a config whose attestation stake is not a whole number of wei is refused at its JSON path (it cannot be signed)', async () => {
+  it('a config whose attestation stake is not a whole number (of the stake token\'s smallest unit) is refused at its JSON path (it cannot be signed)', async () => {
     const { config } = scenarioEvidence(buildScenario())
     const parsed = containmentConfigSchema.safeParse({ ...config, attestation: { ...config.attestation, stake_amount: '0.5' } })
     expect(parsed.success).toBe(false)
@@ -108,8 +112,25 @@ describe('certify', () => {
     expect(codes(result)).toEqual(['TRAIL_NOT_ATTESTED'])
   })
 
-  it('refuses a class the rules do not support: C3 without composition analysis, C2 with a 1x reserve', async () => {
-    expect(codes((await run({ certificateClass: 'C3' })).result)).toEqual(['CLASS_NOT_SUPPORTED'])
-    expect(codes((await run({ reserveRatio: 1 })).result)).toEqual(['CLASS_NOT_SUPPORTED'])
+  it('refuses a class the rules do not support, naming the real cause: C3 without composition analysis, C2 with a 1x reserve', async () => {
+    expect(codes((await run({ certificateClass: 'C3', reserveRatio: 5 })).result)).toEqual(['COMPOSITION_ANALYSIS_REQUIRED'])
+    expect(codes((await run({ certificateClass: 'C3' })).result)).toEqual(['RESERVE_RATIO_BELOW_CLASS_MIN', 'COMPOSITION_ANALYSIS_REQUIRED'])
+    const ratio = (await run({ reserveRatio: 1 })).result
+    expect(codes(ratio)).toEqual(['RESERVE_RATIO_BELOW_CLASS_MIN'])
+    expect(!ratio.certified && ratio.refusals[0]!.message).toContain('class C2 needs at least 3×')
+  })
+
+  it('issue 12 defect 17: a zero stake is reported as a stake problem, not a class problem', async () => {
+    const { result } = await run({}, (e) => (e.config.attestation.stake_amount = '0'))
+    expect(codes(result)).toEqual(['ATTESTATION_NOT_STAKED'])
+    expect(!result.certified && result.refusals[0]!.message).toMatch(/stake_amount is 0: class C2 needs a staked attestation/)
+    expect(!result.certified && result.refusals.some((r) => /validity|reserve ratio/.test(r.message))).toBe(false)
+  })
+
+  it('an auditor key that is the operator is reported as such', async () => {
+    const scenario = buildScenario()
+    const evidence = scenarioEvidence(scenario)
+    const result = await certify({ ...evidence, now: new Date(SCENARIO.now), registry, stakeContract: staking, auditor: signer(scenario.evm.operator.devPrivateKey), store: memoryStore() })
+    expect(codes(result)).toEqual(['AUDITOR_NOT_INDEPENDENT'])
   })
 })

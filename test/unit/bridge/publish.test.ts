@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { buildScenario, SCENARIO } from '../../../fixtures/scripts/scenario.ts'
 import { certify } from '../../../src/bridge/certify.ts'
 import { publish, type PublishInput } from '../../../src/bridge/publish.ts'
+import { certificateUri } from '../../../src/certificate/hash.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import { memoryRegistry, memoryState, memoryStore, scenarioEvidence, signer } from './memory-ports.ts'
 
@@ -9,50 +10,80 @@ const scenario = buildScenario()
 const operator = signer(scenario.evm.operator.devPrivateKey)
 const agent = signer(scenario.evm.agent.devPrivateKey)
 const auditor = signer(scenario.evm.auditor.devPrivateKey)
+const now = new Date(SCENARIO.now)
 
 async function setup() {
   const { registry, calls, records } = memoryRegistry()
   const store = memoryStore()
   const state = memoryState()
-  const result = await certify({ ...scenarioEvidence(scenario), now: new Date(SCENARIO.now), registry, stakeContract: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', auditor, store })
+  const result = await certify({ ...scenarioEvidence(scenario), now, registry, stakeContract: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', auditor, store })
   if (!result.certified) throw new Error('certify refused')
   const bytes = new TextEncoder().encode(JSON.stringify(result.certificate, null, 2))
-  const input: PublishInput = { bytes, store, registry, state, operator, agent, auditors: [auditor] }
-  return { input, calls, records, store, state, certHash: result.certHash }
+  const input: PublishInput = { bytes, store, registry, state, operator, agent, auditors: [auditor], now }
+  return { input, calls, records, store, state, certHash: result.certHash, certificate: result.certificate }
 }
 
 const crashAfter = (step: string) => (s: string) => {
   if (s === step) throw new Error(`simulated crash after ${step}`)
 }
+const edited = (bytes: Uint8Array, change: (cert: any) => void) => {
+  const cert = JSON.parse(new TextDecoder().decode(bytes))
+  change(cert)
+  return new TextEncoder().encode(JSON.stringify(cert))
+}
+/** An edited certificate whose attestation the auditor signs again (its certHash changed). */
+const resigned = async (bytes: Uint8Array, change: (cert: any) => void) => {
+  const cert = JSON.parse(new TextDecoder().decode(edited(bytes, change)))
+  const { certificateHash } = await import('../../../src/certificate/hash.ts')
+  const { certificateAttestMessage } = await import('../../../src/certificate/onchain.ts')
+  const { ccpDomain, ccpTypes } = await import('../../../src/crypto/eip712.ts')
+  cert.attestations[0].signature = await auditor.signTypedData({ domain: ccpDomain(31337, '0x5FbDB2315678afecb367f032d93F642f64180aa3'), types: ccpTypes, primaryType: 'Attest', message: certificateAttestMessage(cert, certificateHash(cert), 0) })
+  return new TextEncoder().encode(JSON.stringify(cert))
+}
 
 describe('publish', () => {
-  it('stores, stakes, anchors and verifies, recording each step', async () => {
+  it('funds the reserve, stakes, anchors, then stores, and verifies both, recording each step', async () => {
     const { input, calls, state, certHash } = await setup()
     const r = await publish(input)
     expect(r).toMatchObject({ certHash, stored: 'written', alreadyAnchored: false })
-    expect(calls).toEqual({ publish: 1, revoke: 0, stake: 1 })
+    expect(r.reserve).toMatchObject({ symbol: 'USDC', amount: 15_000_000_000n, required: 15_000_000_000n, fundedNow: 15_000_000_000n })
+    expect(r.stakes).toEqual([{ auditor: auditor.address, staked: 1_500_000_000n, stakedNow: 1_500_000_000n }])
+    expect(calls).toEqual({ publish: 1, revoke: 0, stake: 1, fund: 1 })
     expect(await state.read(`publish/${certHash}`)).toMatchObject({ step: 'verified', uri: r.uri })
   })
 
-  it('a crash between store and anchor, retried: one anchor, the same document', async () => {
-    const { input, calls, store, state, certHash } = await setup()
-    await expect(publish({ ...input, afterStep: crashAfter('stored') })).rejects.toThrow(/crash after stored/)
-    expect(calls.publish).toBe(0)
-    expect(await state.read(`publish/${certHash}`)).toMatchObject({ step: 'stored' })
-    const r = await publish(input)
-    expect(r.stored).toBe('present')
-    expect(calls.publish).toBe(1)
-    expect(store.files.size).toBe(2) // the trail report and the certificate
+  it('never reveals the document before its anchor: a failed anchor leaves the store without it', async () => {
+    const { input, store } = await setup()
+    const failing = { ...input.registry, publish: async () => Promise.reject(new BridgeError('REGISTRY_REVERTED', 'publish: the registry refused with CertificateAlreadyPublished', { kind: 'check' })) }
+    await expect(publish({ ...input, registry: failing })).rejects.toMatchObject({ code: 'REGISTRY_REVERTED' })
+    expect(store.files.has(certificateUri(input.bytes))).toBe(false)
+    expect([...store.files.keys()]).toHaveLength(1) // only certify's trail report
   })
 
-  it('a crash after the anchor but before it was recorded never anchors twice', async () => {
-    const { input, calls } = await setup()
+  it('the order is recorded: anchored before stored', async () => {
+    const { input } = await setup()
+    const steps: string[] = []
+    await publish({ ...input, afterStep: (s) => void steps.push(s) })
+    expect(steps).toEqual(['started', 'anchored', 'stored', 'verified'])
+  })
+
+  it('a crash after the anchor but before the store, retried: one anchor, the document stored', async () => {
+    const { input, calls, store, state, certHash } = await setup()
     await expect(publish({ ...input, afterStep: crashAfter('anchored') })).rejects.toThrow(/crash after anchored/)
-    const r = await publish(input)
-    expect(r.alreadyAnchored).toBe(true)
     expect(calls.publish).toBe(1)
-    const again = await publish(input)
-    expect(again.alreadyAnchored).toBe(true)
+    expect(store.files.has(certificateUri(input.bytes))).toBe(false)
+    expect(await state.read(`publish/${certHash}`)).toMatchObject({ step: 'anchored' })
+    const r = await publish(input)
+    expect(r).toMatchObject({ alreadyAnchored: true, stored: 'written' })
+    expect(calls.publish).toBe(1)
+    expect(store.files.has(r.uri)).toBe(true)
+  })
+
+  it('a crash after the store was recorded never anchors twice', async () => {
+    const { input, calls } = await setup()
+    await expect(publish({ ...input, afterStep: crashAfter('stored') })).rejects.toThrow(/crash after stored/)
+    const r = await publish(input)
+    expect(r).toMatchObject({ alreadyAnchored: true, stored: 'present' })
     expect(calls.publish).toBe(1)
   })
 
@@ -78,33 +109,82 @@ describe('publish', () => {
       publish({
         ...input,
         afterStep: (step) => {
-          if (step === 'anchored') for (const [uri, bytes] of store.files) if (bytes.length === input.bytes.length) store.files.set(uri, new TextEncoder().encode('{}'))
+          if (step === 'stored') store.files.set(certificateUri(input.bytes), new TextEncoder().encode('{}'))
         },
       }),
     ).rejects.toMatchObject({ code: 'PUBLISH_STORE_MISMATCH' })
   })
 
-  it('refuses when the auditor has not staked and no auditor key is at hand', async () => {
+  it('refuses when the auditor has not staked and no auditor key is at hand; with --no-fund, an unfunded reserve', async () => {
     const { input, calls } = await setup()
     const error = await publish({ ...input, auditors: [] }).catch((e) => e)
-    expect(error).toBeInstanceOf(BridgeError)
-    expect(error.code).toBe('AUDITOR_NOT_STAKED')
-    expect(error.kind).toBe('check')
+    expect(error).toMatchObject({ code: 'AUDITOR_NOT_STAKED', kind: 'check', path: '$.attestations[0]' })
     expect(calls.publish).toBe(0)
+    const unfunded = await (await setup()).input
+    await expect(publish({ ...unfunded, fundReserve: false })).rejects.toMatchObject({ code: 'RESERVE_NOT_FUNDED', details: expect.stringContaining('ccp-bridge reserve fund') })
   })
 
-  it('a stake the registry cannot take (a fraction of wei) is refused before any stake transaction', async () => {
+  it('issue 12 defect 1: refuses what `cert validate` rejects (each rule, re-hashed and re-signed correctly), sending nothing', async () => {
+    const { input, calls, store } = await setup()
+    const cases: Array<[string, (c: any) => void]> = [
+      ['RESERVE_NOT_EXOGENOUS', (c) => (c.reserve.exogenous = false)],
+      ['RESERVE_RATIO_MISMATCH', (c) => (c.reserve.reserve_ratio = 2.5)],
+      ['CERTIFICATE_ID_NOT_UUID_V4', (c) => (c.certificate_id = '550e8400-e29b-11d4-a716-446655440000')],
+      ['LAYER_COUNT_MISMATCH', (c) => (c.derived_metrics.agent_independent_layer_count = 9)],
+      ['CHAIN_ID_MISMATCH', (c) => (c.identity.chain_id = 1)],
+    ]
+    for (const [code, change] of cases) {
+      const error = await publish({ ...input, bytes: edited(input.bytes, change) }).catch((e) => e)
+      expect(error, code).toMatchObject({ code: 'CERTIFICATE_INVALID', kind: 'check' })
+      expect(error.details).toContain(code)
+    }
+    expect(calls).toEqual({ publish: 0, revoke: 0, stake: 0, fund: 0 })
+    expect([...store.files.keys()]).toHaveLength(1) // only certify's trail report
+    const late = await publish({ ...input, now: new Date('2026-09-01T00:00:00Z') }).catch((e) => e)
+    expect(late).toMatchObject({ code: 'CERTIFICATE_NOT_ACTIVE', message: expect.stringContaining('EXPIRED') })
+  })
+
+  it('issue 12 defect 1: re-publishing a REVOKED (or EXPIRED) certificate is refused, never "published"', async () => {
+    const { input, records, certHash } = await setup()
+    await publish(input)
+    records.get(certHash)!.status = 'REVOKED'
+    await expect(publish(input)).rejects.toMatchObject({ code: 'CERTIFICATE_NOT_ACTIVE', kind: 'check', message: expect.stringContaining('is REVOKED') })
+    records.get(certHash)!.status = 'EXPIRED'
+    await expect(publish(input)).rejects.toMatchObject({ code: 'CERTIFICATE_NOT_ACTIVE', message: expect.stringContaining('is EXPIRED') })
+  })
+
+  it('issue 12 defect 7: renew reports the replaced certificate\'s real status, and refuses itself and a REVOKED one', async () => {
+    const { input, records, certHash } = await setup()
+    await publish(input)
+    await expect(publish({ ...input, renews: certHash })).rejects.toMatchObject({ code: 'RENEW_SELF' })
+    const successor = await resigned(input.bytes, (c) => (c.operator_metadata.contact = 'renewed@dragon.example'))
+    await expect(publish({ ...input, bytes: successor, renews: certHash.replace(/.$/, (x) => (x === '0' ? '1' : '0')) as `0x${string}` })).rejects.toMatchObject({ code: 'CERTIFICATE_NOT_FOUND' })
+    const { certificateHash } = await import('../../../src/certificate/hash.ts')
+    const successorHash = certificateHash(JSON.parse(new TextDecoder().decode(successor)))
+    await expect(publish({ ...input, bytes: successor, renews: successorHash })).rejects.toMatchObject({ code: 'RENEW_SELF' })
+    records.get(certHash)!.status = 'REVOKED'
+    await expect(publish({ ...input, bytes: successor, renews: certHash })).rejects.toMatchObject({ code: 'RENEW_NOT_ACTIVE', message: expect.stringContaining('is REVOKED') })
+    records.get(certHash)!.status = 'ACTIVE'
+    const renewed = await publish({ ...input, bytes: successor, renews: certHash })
+    expect(renewed.replaced).toEqual({ certHash, status: 'EXPIRED' })
+  })
+
+  it('a stake the registry cannot take (a fraction) is refused before any transaction', async () => {
     const { input, calls } = await setup()
-    const cert = JSON.parse(new TextDecoder().decode(input.bytes))
-    cert.attestations[0].stake_amount = '1500.5'
-    const error = await publish({ ...input, bytes: new TextEncoder().encode(JSON.stringify(cert)) }).catch((e) => e)
+    const error = await publish({ ...input, bytes: edited(input.bytes, (c) => (c.attestations[0].stake_amount = '1500.5')) }).catch((e) => e)
     expect(error).toMatchObject({ code: 'ONCHAIN_AMOUNT_NOT_WHOLE', path: '$.attestations[0].stake_amount' })
-    expect(calls).toEqual({ publish: 0, revoke: 0, stake: 0 })
+    expect(calls).toEqual({ publish: 0, revoke: 0, stake: 0, fund: 0 })
   })
 
   it('rejects bytes that are not a certificate, naming the JSON path', async () => {
     const { input } = await setup()
     await expect(publish({ ...input, bytes: new TextEncoder().encode('{"version": "0.2.0"}') })).rejects.toMatchObject({ code: 'CERTIFICATE_SCHEMA' })
     await expect(publish({ ...input, bytes: new TextEncoder().encode('not json') })).rejects.toMatchObject({ code: 'CERTIFICATE_NOT_JSON' })
+  })
+
+  it('refuses keys that are not the certificate\'s operator or agent', async () => {
+    const { input } = await setup()
+    await expect(publish({ ...input, operator: agent })).rejects.toMatchObject({ code: 'OPERATOR_MISMATCH', path: '$.identity.operator_id' })
+    await expect(publish({ ...input, agent: operator })).rejects.toMatchObject({ code: 'AGENT_MISMATCH' })
   })
 })

@@ -17,16 +17,42 @@ async function world() {
   const r = await certify({ ...scenarioEvidence(scenario), now, registry, stakeContract: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', auditor, store })
   if (!r.certified) throw new Error('refused')
   const bytes = new TextEncoder().encode(JSON.stringify(r.certificate))
-  const published = await publish({ bytes, store, registry, state: memoryState(), operator: signer(scenario.evm.operator.devPrivateKey), agent: signer(scenario.evm.agent.devPrivateKey), auditors: [auditor] })
+  const published = await publish({ bytes, store, registry, state: memoryState(), operator: signer(scenario.evm.operator.devPrivateKey), agent: signer(scenario.evm.agent.devPrivateKey), auditors: [auditor], now })
   return { registry, records, store, certificate: r.certificate, certHash: r.certHash, uri: published.uri }
 }
 const codes = (r: { reasons: Array<{ code: string }> }) => r.reasons.map((x) => x.code)
 
 describe('verifyAgent (stages 9-10)', () => {
-  it('accepts a valid, active, anchored certificate with every signature checked', async () => {
+  it('accepts a valid, active, anchored certificate with every signature, its reserve and its stake checked', async () => {
     const { registry, store, certHash, uri } = await world()
     const r = await verifyAgent({ agent: agentAddress, registry, store, policy: {}, now })
     expect(r).toMatchObject({ decision: 'accept', certHash, uri, status: 'ACTIVE', reasons: [] })
+    expect(r.reserve).toMatchObject({ symbol: 'USDC', backing: 15_000_000_000n, required: 15_000_000_000n, exogenous: true })
+    expect(r.stakes).toEqual([{ auditor: scenario.evm.auditor.address, bonded: true, staked: 1_500_000_000n, claimed: 1_500_000_000n }])
+  })
+
+  it('checks on chain that the reserve is locked in an exogenous token of the denomination, covering the class ratio and the declared amount, and says why not', async () => {
+    const { registry, store } = await world()
+    const withReserve = (reserve: Partial<Awaited<ReturnType<typeof registry.reserveOf>>>) => ({ ...registry, reserveOf: async (c: `0x${string}`, o: `0x${string}`) => ({ ...(await registry.reserveOf(c, o)), ...reserve }) })
+    const check = async (reg: typeof registry) => {
+      const r = await verifyAgent({ agent: agentAddress, registry: reg, store, policy: {}, now })
+      expect(r.decision).toBe('reject')
+      return r.reasons.filter((x) => x.stage === 'reserve')
+    }
+    expect(await check(withReserve({ token: null }))).toEqual([{ stage: 'reserve', code: 'RESERVE_NOT_FUNDED', effect: 'reject', message: expect.stringContaining('holds no reserve of operator') }])
+    expect((await check(withReserve({ backing: 9_000_000_000n }))).map((x) => [x.code, x.message])).toEqual([['RESERVE_SHORTFALL', 'the vault backs 9000 USDC of the 15000 a C2 with bound 5000 needs (3×)']])
+    expect((await check(withReserve({ exogenous: false }))).map((x) => x.code)).toEqual(['RESERVE_NOT_EXOGENOUS'])
+    expect((await check(withReserve({ symbol: 'DAI' }))).map((x) => x.code)).toEqual(['RESERVE_DENOMINATION_MISMATCH'])
+  })
+
+  it('checks on chain that every auditor is bonded with its stake there, meeting the class minimum, and says why not', async () => {
+    const { registry, store } = await world()
+    const stakeCodes = async (reg: typeof registry) => (await verifyAgent({ agent: agentAddress, registry: reg, store, policy: {}, now })).reasons.filter((x) => x.stage === 'stakes').map((x) => x.code)
+    expect(await stakeCodes({ ...registry, attestationOf: async () => ({ bonded: false, staked: 1_500_000_000n }) })).toEqual(['AUDITOR_NOT_BONDED'])
+    expect(await stakeCodes({ ...registry, attestationOf: async () => ({ bonded: true, staked: 1n }) })).toEqual(['STAKE_MISSING'])
+    expect(await stakeCodes({ ...registry, minStake: async () => 2_000_000_000n })).toEqual(['STAKE_BELOW_CLASS_MINIMUM'])
+    const slashed = { ...registry, lifecycle: async (c: `0x${string}`) => ({ ...(await registry.lifecycle(c))!, challengeUpheld: true }), attestationOf: async () => ({ bonded: true, staked: 0n }) }
+    expect(await stakeCodes(slashed)).toEqual(['STAKES_SLASHED', 'STAKE_MISSING'])
   })
 
   it('rejects an agent without a certificate', async () => {
