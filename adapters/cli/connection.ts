@@ -1,5 +1,5 @@
 import { getAddress, isAddress, type Address } from 'viem'
-import { BridgeError } from '../../src/errors.ts'
+import { BridgeError, quoted } from '../../src/errors.ts'
 
 /**
  * `--rpc`, falling back to $ETH_RPC_URL (as Foundry's cast does).
@@ -26,6 +26,6 @@ export function registryAddress(flag: string | undefined): Address {
  * @example evmAddress('0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc', 'agent address')
  */
 export function evmAddress(text: string, what: string): Address {
-  if (!isAddress(text)) throw new BridgeError('BAD_ARGUMENTS', `${what} expects an EVM address (0x + 40 hex digits, EIP-55 checksum if mixed case), got ${JSON.stringify(text)}`)
+  if (!isAddress(text)) throw new BridgeError('BAD_ARGUMENTS', `${what} expects an EVM address (0x + 40 hex digits, EIP-55 checksum if mixed case), got ${quoted(text)}`)
   return getAddress(text)
 }

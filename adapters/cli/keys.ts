@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { BridgeError } from '../../src/errors.ts'
+import { LIMITS } from '../../src/limits.ts'
+import { readFileBounded } from '../files/read-file.ts'
+
+const FORMS = 'a key file, env:NAME, prompt, or 64 hex digits for throwaway dev keys'
 
 /**
  * Loads a secret key the way users expect: `env:NAME`, a file path (first line), `prompt` (asked on the TTY),
@@ -7,8 +10,9 @@ import { BridgeError } from '../../src/errors.ts'
  * @example const key = await loadKey(values['operator-key'], 'operator-key') // '0x…'
  */
 export async function loadKey(spec: string | undefined, option: string): Promise<`0x${string}`> {
-  if (spec === undefined) throw new BridgeError('KEY_MISSING', `--${option} is required (a file, env:NAME, prompt, or hex for dev keys)`)
+  if (spec === undefined) throw new BridgeError('KEY_MISSING', `--${option} is required (${FORMS})`)
   let text: string
+  let file: string | undefined
   if (spec.startsWith('env:')) {
     const name = spec.slice(4)
     const value = process.env[name]
@@ -21,14 +25,20 @@ export async function loadKey(spec: string | undefined, option: string): Promise
     process.stderr.write(`warning: --${option} given as plain hex on the command line; use a file or env:NAME for real keys\n`)
     text = spec
   } else {
+    file = spec
+    let bytes: Uint8Array
     try {
-      text = (await readFile(spec, 'utf8')).split('\n')[0] ?? ''
+      bytes = await readFileBounded(spec, LIMITS.keyFile)
     } catch (cause) {
-      throw new BridgeError('KEY_UNREADABLE', `--${option}: cannot read key file ${spec}`, { file: spec, cause })
+      const why = cause instanceof BridgeError ? cause.shortMessage : String(cause)
+      throw new BridgeError('KEY_UNREADABLE', `--${option}: ${why} (a key is ${FORMS})`, { file: spec, cause, kind: cause instanceof BridgeError ? cause.kind : 'io' })
     }
+    text = new TextDecoder().decode(bytes).split('\n')[0] ?? ''
   }
   const key = text.trim()
-  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) throw new BridgeError('KEY_INVALID', `--${option}: expected a 32-byte hex private key`)
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
+    throw new BridgeError('KEY_INVALID', `--${option}: expected a 32-byte private key as 64 hex digits${file !== undefined ? ' on the first line of the file' : ''}`, file !== undefined ? { file } : {})
+  }
   return (key.startsWith('0x') ? key : `0x${key}`) as `0x${string}`
 }
 

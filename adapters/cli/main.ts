@@ -1,4 +1,5 @@
 import { BridgeError } from '../../src/errors.ts'
+import { closeCliDatabases } from './database.ts'
 import { printError } from './output.ts'
 
 /** A command module: takes its arguments (after the command words) and returns the exit code. */
@@ -15,11 +16,21 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   revoke: { summary: 'revoke <certHash>: revoke a certificate (operator)', load: () => import('./commands/revoke.ts') },
   renew: { summary: 'renew <cert.json>: publish a successor certificate', load: () => import('./commands/renew.ts') },
   watch: { summary: 'watch: revoke certificates whose consent ends; report expiries', load: () => import('./commands/watch.ts') },
+  reserve: { summary: 'reserve fund|status|withdraw: the operator\'s reserve in the vault (stage 2)', load: () => import('./commands/reserve.ts') },
+  audit: { summary: 'audit request: escrow the audit fee naming the auditor (stage 3)', load: () => import('./commands/audit.ts') },
+  attest: { summary: 'attest <cert.json>: the auditor signs and stakes (stage 5)', load: () => import('./commands/attest.ts') },
+  challenge: { summary: 'challenge open|verdict|resolve|status: challenge a certificate', load: () => import('./commands/challenge.ts') },
+  settle: { summary: 'settle <certHash>: release stakes, fees and reserve after grace (stage 12)', load: () => import('./commands/settle.ts') },
+  lifecycle: { summary: "lifecycle <certHash>: a certificate's state, money, challenges and settlement", load: () => import('./commands/lifecycle.ts') },
   devnet: { summary: 'devnet: start anvil with the registry deployed', load: () => import('./commands/devnet.ts') },
   registry: { summary: 'registry deploy|status|active: the on-chain registry', load: () => import('./commands/registry.ts') },
   reconcile: { summary: 'reconcile: check an era\'s payouts against attested usage', load: () => import('./commands/reconcile.ts') },
   events: { summary: 'events export: write an era\'s payout events as JSON Lines', load: () => import('./commands/events.ts') },
+  worker: { summary: 'worker --queue URL: verify queued trail batches and reconcile queued eras (any number of machines)', load: () => import('./commands/worker.ts') },
+  eras: { summary: 'eras follow: reconcile each era as its ClusterEraPaid lands, into the state database', load: () => import('./commands/eras.ts') },
   demo: { summary: 'demo: the whole story on a local chain (what `npm start` runs)', load: () => import('./commands/demo.ts') },
+  serve: { summary: 'serve: the HTTP API, the web page and the watcher, as a service', load: () => import('./commands/serve.ts') },
+  keys: { summary: 'keys create|list|revoke: API keys of the service', load: () => import('./commands/keys.ts') },
 }
 
 /**
@@ -47,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     printError(error, rest.includes('--json'))
     return error instanceof BridgeError && error.kind === 'check' ? 1 : 2
+  } finally {
+    await closeCliDatabases()
   }
 }
 

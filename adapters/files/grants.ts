@@ -5,6 +5,7 @@ import { arrayElements, objectMembers, skipWhitespace } from '../../src/activity
 import type { GrantSource } from '../../src/consent/grant-bytes.ts'
 import { jsonPath } from '../../src/schema/json-path.ts'
 import { unreadableError } from './unreadable.ts'
+import { LIMITS } from '../../src/limits.ts'
 import { readJsonFile } from '../cli/input.ts'
 
 /**
@@ -29,7 +30,7 @@ export async function readGrantSources(path: string): Promise<GrantSource[]> {
 
 /** The grant sources of one file. */
 export async function readGrantFile(file: string): Promise<GrantSource[]> {
-  const { value, text } = await readJsonFile(file)
+  const { value, text } = await readJsonFile(file, LIMITS.grants)
   const open = skipWhitespace(text, 0)
   if (Array.isArray(value)) return elements(text, open, file, [])
   if (value && typeof value === 'object' && 'agreements' in value && !('signature' in value)) {

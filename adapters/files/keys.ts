@@ -1,6 +1,7 @@
 import { BridgeError } from '../../src/errors.ts'
 import { KeysFileSchema, type KeysFile } from '../../src/schema/evidence-scp.ts'
 import { zodIssues } from '../../src/schema/zod-issues.ts'
+import { LIMITS } from '../../src/limits.ts'
 import { readJsonFile } from '../cli/input.ts'
 
 /**
@@ -8,7 +9,7 @@ import { readJsonFile } from '../cli/input.ts'
  * @example const keys = await readKeysFile('keys.json')
  */
 export async function readKeysFile(file: string): Promise<KeysFile> {
-  const { value } = await readJsonFile(file)
+  const { value } = await readJsonFile(file, LIMITS.keysFile)
   const parsed = KeysFileSchema.safeParse(value)
   if (!parsed.success) {
     const issue = zodIssues(parsed.error)[0]!

@@ -1,4 +1,5 @@
 import { BridgeError } from '../../src/errors.ts'
+import { parseJson } from '../../src/json/parse-json.ts'
 import type { GrantInput, GrantSource } from '../../src/ports.ts'
 import { readGrantSources } from '../files/grants.ts'
 
@@ -26,7 +27,7 @@ export function fileGrantSource(paths: string[]): GrantSource {
 
 /** A file holding one value that is not a grant (no `signature` member) is refused here, naming the accepted shapes. */
 function requireGrantShape(text: string, file: string): void {
-  const value = JSON.parse(text) as unknown
+  const value = parseJson(text, { file })
   if (value !== null && typeof value === 'object' && 'signature' in value) return
   throw new BridgeError('GRANTS_SHAPE', 'expected a grant envelope {payload, signature} or an expanded grant with "signature", an array of them, or {"agreements": [...]}', { file, path: '$' })
 }

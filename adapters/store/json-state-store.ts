@@ -2,6 +2,9 @@ import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BridgeError } from '../../src/errors.ts'
+import { decodeUtf8, parseJson } from '../../src/json/parse-json.ts'
+import { LIMITS } from '../../src/limits.ts'
+import { readFileBounded } from '../files/read-file.ts'
 import type { StateStore } from '../../src/ports.ts'
 import { writeFileAtomic } from './atomic-file.ts'
 
@@ -33,20 +36,17 @@ export function jsonStateStore(file: string): StateStore {
 }
 
 async function load(file: string): Promise<Record<string, unknown>> {
-  let text: string
+  let bytes: Uint8Array
   try {
-    text = await readFile(file, 'utf8')
+    bytes = await readFileBounded(file, LIMITS.stateFile)
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    throw new BridgeError('STATE_UNREADABLE', `cannot read the state file ${file}`, { kind: 'io', file, cause })
+    if ((cause as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') return {}
+    throw new BridgeError('STATE_UNREADABLE', `cannot read the state file: ${(cause as BridgeError).shortMessage}`, { kind: 'io', file, cause })
   }
-  try {
-    const value = JSON.parse(text) as unknown
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object')
-    return value as Record<string, unknown>
-  } catch (cause) {
-    throw new BridgeError('STATE_CORRUPT', `the state file ${file} is not a JSON object`, { file, cause, details: (cause as Error).message })
-  }
+  const origin = { file, what: 'the state file', code: 'STATE_CORRUPT' }
+  const value = parseJson(decodeUtf8(bytes, origin), origin) // strict: duplicate keys refused
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BridgeError('STATE_CORRUPT', `the state file ${file} is not a JSON object`, { file, path: '$' })
+  return value as Record<string, unknown>
 }
 
 const LOCK_WAIT_MS = 10_000

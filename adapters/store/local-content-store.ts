@@ -1,14 +1,16 @@
-import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { certificateCid, parseCertificateUri } from '../../src/certificate/hash.ts'
 import { bytesEqual } from '../../src/crypto/bytes.ts'
 import { BridgeError } from '../../src/errors.ts'
+import { LIMITS } from '../../src/limits.ts'
 import type { ContentStore } from '../../src/ports.ts'
+import { readFileBounded } from '../files/read-file.ts'
 import { writeFileAtomic } from './atomic-file.ts'
 
 /**
  * The embedded content store: a local folder of files named by their CIDv1 (raw codec, sha2-256),
- * written atomically. `get` returns the bytes as stored; callers re-hash them.
+ * written atomically. `get` returns the bytes as stored; callers re-hash them. A stored entry that is not a regular file
+ * (a link to /dev/zero, a FIFO) or is larger than LIMITS.storedDocument is refused (STORE_READ_FAILED), never read.
  * @example const store = localContentStore('./store'); const { uri } = await store.put(bytes)
  */
 export function localContentStore(folder: string): ContentStore {
@@ -36,9 +38,10 @@ export function localContentStore(folder: string): ContentStore {
 
 async function readIfPresent(file: string): Promise<Uint8Array | undefined> {
   try {
-    return new Uint8Array(await readFile(file))
+    return await readFileBounded(file, LIMITS.storedDocument)
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new BridgeError('STORE_READ_FAILED', `cannot read ${file}`, { kind: 'io', file, cause, details: (cause as Error).message })
+    if ((cause as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') return undefined
+    const error = cause as BridgeError
+    throw new BridgeError('STORE_READ_FAILED', `cannot read the stored document: ${error.shortMessage}`, { kind: 'io', file, cause })
   }
 }

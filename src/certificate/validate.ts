@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { certificateSchema, type Certificate, type CertificateStatus, type DerivedMetrics } from '../schema/certificate.ts'
+import { illFormedStringPath } from '../json/ill-formed-string.ts'
 import { jsonPath } from '../schema/json-path.ts'
 import { zodIssues } from '../schema/zod-issues.ts'
 import { containmentBound, deriveMetrics } from './derive.ts'
@@ -33,6 +34,11 @@ export function validateCertificate(input: unknown, options: ValidateOptions = {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     const got = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input
     return { valid: false, checked: false, errors: [{ code: 'SCHEMA', path: '$', message: `expected a certificate as a JSON object, got ${got}` }] }
+  }
+  // a string with a lone surrogate has no UTF-8 form: the certificate could be neither hashed (RFC 8785) nor stored
+  const illFormed = illFormedStringPath(input)
+  if (illFormed) {
+    return { valid: false, checked: false, errors: [{ code: 'SCHEMA', path: jsonPath(illFormed), message: 'a lone UTF-16 surrogate in a string: strings must be valid Unicode (RFC 8785 hashes UTF-8)' }] }
   }
   const parsed = certificateSchema.safeParse(input)
   const schemaErrors: RuleViolation[] = parsed.success ? [] : zodIssues(parsed.error).map((issue) => ({ code: 'SCHEMA', ...issue }))

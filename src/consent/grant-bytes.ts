@@ -1,6 +1,7 @@
 import { BridgeError } from '../errors.ts'
 import { base64ToBytes, utf8 } from '../crypto/bytes.ts'
 import { objectMembers, skipWhitespace, valueEnd } from '../activity/json-text.ts'
+import { parseJson } from '../json/parse-json.ts'
 
 /** Where a grant's text came from: the file and the JSON path of the grant inside it. */
 export type GrantSource = { text: string; file?: string; path?: string }
@@ -18,12 +19,8 @@ export type SignedGrantBytes = { form: 'envelope' | 'expanded'; payloadBytes: Ui
 export function signedGrantBytes(source: GrantSource): SignedGrantBytes {
   const where = { ...(source.file !== undefined ? { file: source.file } : {}) }
   const base = source.path ?? '$'
-  let value: unknown
-  try {
-    value = JSON.parse(source.text)
-  } catch (cause) {
-    throw new BridgeError('GRANT_NOT_JSON', 'grant is not JSON', { ...where, path: base, details: (cause as Error).message, cause })
-  }
+  // strict: a key written twice ({"revoked":true,"revoked":false}) is refused, never read one way here and another elsewhere
+  const value = parseJson(source.text, { ...where, path: base, what: 'the grant', code: 'GRANT_NOT_JSON' })
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BridgeError('GRANT_NOT_OBJECT', 'expected a grant object (an envelope {payload, signature} or the expanded form)', { ...where, path: base })
   }
@@ -38,12 +35,7 @@ export function signedGrantBytes(source: GrantSource): SignedGrantBytes {
     } catch (cause) {
       throw new BridgeError('GRANT_PAYLOAD_NOT_UTF8', 'grant payload is not UTF-8 text', { ...where, path: payloadPath, cause })
     }
-    let payload: unknown
-    try {
-      payload = JSON.parse(text)
-    } catch (cause) {
-      throw new BridgeError('GRANT_PAYLOAD_NOT_JSON', 'grant payload (base64url-decoded) is not JSON', { ...where, path: payloadPath, details: (cause as Error).message, cause })
-    }
+    const payload = parseJson(text, { ...where, path: `${payloadPath}(decoded)`, what: 'the grant payload (base64url-decoded)', code: 'GRANT_PAYLOAD_NOT_JSON' })
     return { form: 'envelope', payloadBytes, payload, signature: object.signature }
   }
   const open = skipWhitespace(source.text, 0)

@@ -9,6 +9,7 @@ import {
   certificateClassSchema,
 } from './certificate.ts'
 
+const UINT256_MAX = (1n << 256n) - 1n
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte EVM address')
 
 /** One containment layer declared by the operator (seed 003 "Constraints", typed as in the certificate); PERMISSION_BOUNDARY comes from the grants instead. */
@@ -43,7 +44,9 @@ export const containmentConfigSchema = z
       .object({
         auditor_name: z.string().min(1),
         /** the stake in wei of the staking contract: the EIP-712 `Attest` and the registry take whole numbers */
-        stake_amount: decimalStringSchema.regex(/^\d+$/, 'expected the stake in wei as a whole number (no fraction)'),
+        stake_amount: decimalStringSchema
+          .regex(/^\d+$/, 'expected the stake in wei as a whole number (no fraction)')
+          .refine((v) => !/^\d+$/.test(v) || (v.length <= 78 && BigInt(v) <= UINT256_MAX), "the stake does not fit the registry's uint256 (at most 2^256 − 1 wei)"),
         /** the AuditorStaking contract; default: `certify --staking` */
         stake_contract: address.optional(),
       })

@@ -23,6 +23,7 @@ export const reconcileResultSchema = z.strictObject({
     fees: z.string().regex(/^\d+$/),
     undistributed: z.string().regex(/^\d+$/),
     dust: z.string().regex(/^-?\d+$/),
+    expected_dust: z.string().regex(/^-?\d+$/),
     holds: z.boolean(),
   }),
   quorum: z.strictObject({ validators: z.number().int().nonnegative(), committed: z.number().int().nonnegative(), holds: z.boolean() }),

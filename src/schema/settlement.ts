@@ -26,6 +26,12 @@ export const clusterIdSchema = z
   .regex(/^0x[0-9a-fA-F]{40}$/, 'expected a cluster id: 0x and 40 hex digits (20 bytes)')
   .transform((text) => text.toLowerCase() as `0x${string}`)
 
+/** The largest era number: the runtime's `DdcEra` / `EhdEra` is a u32. */
+export const MAX_ERA = 4_294_967_295
+
+/** An era number: a whole number that fits the runtime's u32. */
+export const eraNumberSchema = z.number().int().nonnegative().max(MAX_ERA, `expected an era number of at most ${MAX_ERA} (the runtime's u32)`)
+
 /** The four usage dimensions the runtime prices. */
 export const usageDimensionsSchema = z.strictObject({
   transferred_bytes: planckSchema,
@@ -40,7 +46,7 @@ const partyUsageSchema = usageDimensionsSchema.extend({ id: accountSchema })
 export const eraUsageSchema = z
   .strictObject({
     cluster_id: clusterIdSchema,
-    era: z.number().int().nonnegative(),
+    era: eraNumberSchema,
     start: z.number().int().nonnegative(),
     end: z.number().int().nonnegative(),
     customers: z.array(partyUsageSchema),
@@ -55,7 +61,31 @@ export const eraUsageSchema = z
  */
 export const perquintillSchema = planckSchema.refine((parts) => parts <= 10n ** 18n, 'expected a share in parts per 10^18: at most 10^18 (one whole)')
 
-/** The `--params` file: the cluster protocol parameters, named as the runtime names them. */
+/** A staker's vote score (the runtime converts it to u64): a decimal string or a safe integer. */
+export const stakeScoreSchema = planckSchema.refine((score) => score < 2n ** 64n, 'expected a stake score that fits in 64 bits')
+
+/**
+ * The stakers' vote scores, by account (SS58 prefix 54 or 0x-hex public key): `{ "6…": "<score>" }`.
+ * Two keys naming the same account are refused.
+ */
+export const validatorScoresSchema = z.record(z.string(), stakeScoreSchema).transform((scores, context) => {
+  const byAccount = new Map<string, bigint>()
+  for (const [key, score] of Object.entries(scores)) {
+    const parsed = accountSchema.safeParse(key)
+    if (!parsed.success) {
+      context.addIssue({ code: 'custom', path: [key], message: parsed.error.issues[0]?.message ?? 'expected an account' })
+      return z.NEVER
+    }
+    if (byAccount.has(parsed.data)) {
+      context.addIssue({ code: 'custom', path: [key], message: `names the same account as another key (${parsed.data})` })
+      return z.NEVER
+    }
+    byAccount.set(parsed.data, score)
+  }
+  return byAccount
+})
+
+/** The `--params` file: the cluster protocol parameters, named as the runtime names them, and optionally the stakers' scores. */
 export const clusterParamsSchema = z.strictObject({
   treasury_share: perquintillSchema,
   validators_share: perquintillSchema,
@@ -65,6 +95,8 @@ export const clusterParamsSchema = z.strictObject({
   unit_per_put_request: planckSchema,
   unit_per_get_request: planckSchema,
   validators: z.array(accountSchema),
+  /** when present, each staker's `ValidatorRewarded` is checked to the planck (spec rule 7) */
+  validator_scores: validatorScoresSchema.optional(),
 })
 
 /** One line of the `--events` JSON Lines file: a decoded chain event, data keys as the metadata names the fields. */

@@ -82,7 +82,7 @@ describe('bad input: a clear message, exit 2, no stack trace', () => {
   const cases: [string, string | Uint8Array, RegExp][] = [
     ['empty.json', '', /empty\.json: file is empty, expected JSON/],
     ['not-json.json', '{\n  "version": "0.2.0",\n  oops\n}', /not-json\.json: not valid JSON \(line 3, column 3\)/],
-    ['binary.json', new Uint8Array([0xff, 0xfe, 0x00, 0x7b]), /binary\.json: file is not UTF-8 text/],
+    ['binary.json', new Uint8Array([0xff, 0xfe, 0x00, 0x7b]), /binary\.json \(byte 0\): file is not UTF-8 text/],
   ]
   for (const [name, text, message] of cases) {
     it(`${name}`, async () => {
@@ -138,8 +138,8 @@ describe('bad input: a clear message, exit 2, no stack trace', () => {
       runCli(['cert', 'validate']),
     ])
     expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2, 2])
-    expect(results[0]!.stderr).toMatch(/--now expects an ISO 8601 time, got "yesterday"/)
-    expect(results[1]!.stderr).toMatch(/--chain-id expects a whole number, got "mainnet"/)
+    expect(results[0]!.stderr).toMatch(/--now expects an ISO 8601 date-time with a time zone, such as 2026-04-15T00:00:00Z, got "yesterday"/)
+    expect(results[1]!.stderr).toMatch(/--chain-id expects a whole number from 1 to 9007199254740991 \(decimal digits only\), got "mainnet"/)
     expect(results[2]!.stderr).toMatch(/unknown cert command "check"/)
     expect(results[3]!.stderr).toMatch(/Unknown option '--strict'/)
     expect(results[4]!.stderr).toMatch(/missing the certificate file/)

@@ -53,7 +53,7 @@ describe('ccp-bridge grant verify', () => {
 
   it('exits 2 naming the file and field for unreadable grants, without a stack trace', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['cases/grant-payload-not-json.json', /grant-payload-not-json\.json at \$\.payload: grant payload \(base64url-decoded\) is not JSON/],
+      ['cases/grant-payload-not-json.json', /grant-payload-not-json\.json at \$\.payload\(decoded\): the grant payload \(base64url-decoded\) is not valid JSON/],
       ['cases/grant-bad-base64.json', /grant-bad-base64\.json at \$\.payload: expected base64 text/],
       ['cases/grant-wrong-network.json', /grant-wrong-network\.json at \$\.signature\.signer: SS58 address of network prefix 42, expected Cere's prefix 54/],
       ['does-not-exist.json', /does-not-exist\.json: cannot read .*no such file/],

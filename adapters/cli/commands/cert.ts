@@ -1,18 +1,19 @@
-import { rename, unlink, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import { derivedMetricsSection } from '../../../src/certificate/derive.ts'
 import { certificateHash, certificateUri } from '../../../src/certificate/hash.ts'
 import { RULE_GROUPS } from '../../../src/certificate/rules/index.ts'
 import { validateCertificate, type CertificateValidation } from '../../../src/certificate/validate.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import type { Certificate, DerivedMetrics, DerivedMetricsSection } from '../../../src/schema/certificate.ts'
-import { parseCommandArgs, parseInteger, parseNow, requirePositional } from '../args.ts'
+import { LIMITS } from '../../../src/limits.ts'
+import { writeOutputFile } from '../../files/write-output.ts'
+import { INTEGER_BOUNDS, parseCommandArgs, parseInteger, parseNow, requirePositional } from '../args.ts'
 import { readJsonFile } from '../input.ts'
-import { printJson } from '../output.ts'
+import { printable, printJson, writeOut } from '../output.ts'
 
 const USAGE = `Usage:
   ccp-bridge cert validate <file> [--chain-id N] [--now ISO] [--json]   check every rule (exit 0 good, 1 broken, 2 cannot check)
-  ccp-bridge cert derive <file> [--write] [--json]                      compute derived_metrics (--write puts them into the file)
+  ccp-bridge cert derive <file> [--write] [--json]                      compute derived_metrics (--write puts them into the file;
+                                                                        a symbolic link is written through to its target)
   ccp-bridge cert hash <file> [--json]                                  print the certHash and the ipfs:// URI of the file's bytes
 `
 
@@ -38,16 +39,16 @@ export async function run(args: string[]): Promise<number> {
  * empty, not JSON, not an object, or schema errors (wrong types, numbers out of range) in fields the rules read.
  */
 async function validate(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { 'chain-id': { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' } }, 'ccp-bridge cert validate')
+  const { values, positionals } = parseCommandArgs(args, { 'chain-id': { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' } }, 'ccp-bridge cert validate', ['file'])
   const file = requirePositional(positionals, 0, 'the certificate file (ccp-bridge cert validate <file>)')
   const now = parseNow(values.now)
-  const chainId = parseInteger('chain-id', values['chain-id'])
-  const { value } = await readJsonFile(file)
+  const chainId = parseInteger('chain-id', values['chain-id'], INTEGER_BOUNDS.chainId)
+  const { value } = await readJsonFile(file, LIMITS.certificate)
   const result = validateCertificate(value, { chainId, now })
   if (values.json) {
     printJson({ valid: result.valid, status: result.status ?? null, errors: result.errors, derived: result.derived ?? null })
   } else {
-    process.stdout.write(formatValidation(file, result, now))
+    writeOut(formatValidation(file, result, now))
   }
   return !result.checked ? 2 : result.valid ? 0 : 1
 }
@@ -57,7 +58,7 @@ function formatValidation(file: string, result: CertificateValidation, now: Date
   const lines: string[] = []
   const count = `${result.errors.length} violation${result.errors.length === 1 ? '' : 's'}`
   const verdict = !result.checked ? `CANNOT CHECK (${count} of the schema)` : result.valid ? 'VALID' : `INVALID (${count})`
-  lines.push(`${file}: ${verdict}${result.status ? `; status ${result.status} at ${now.toISOString()}` : ''}`)
+  lines.push(`${printable(file)}: ${verdict}${result.status ? `; status ${result.status} at ${now.toISOString()}` : ''}`)
   const width = Math.max(...result.errors.map((e) => e.code.length), 0)
   for (const group of RULE_GROUPS) {
     const found = result.errors.filter((e) => (group.codes as readonly string[]).includes(e.code))
@@ -66,21 +67,21 @@ function formatValidation(file: string, result: CertificateValidation, now: Date
       continue
     }
     lines.push(`  ${found.length === 0 ? '✓' : '✗'} ${group.name}`)
-    for (const e of found) lines.push(`      ${e.code.padEnd(width)}  ${e.path}  ${e.message}`)
+    for (const e of found) lines.push(`      ${e.code.padEnd(width)}  ${printable(e.path)}  ${printable(e.message)}`)
   }
   if (result.derived) lines.push(`derived: ${formatDerived(result.derived)}`)
   return `${lines.join('\n')}\n`
 }
 
 function formatDerived(d: DerivedMetrics): string {
-  const bound = d.containment_bound === null ? 'no containment bound (no agent-independent SPENDING_LIMIT)' : `containment bound ${d.containment_bound} ${d.containment_bound_denomination}`
+  const bound = d.containment_bound === null ? 'no containment bound (no agent-independent SPENDING_LIMIT)' : `containment bound ${printable(d.containment_bound)} ${printable(d.containment_bound_denomination ?? '')}`
   return `${bound}; ${d.agent_independent_layer_count} agent-independent, ${d.agent_influenceable_layer_count} agent-influenceable layers; class ${d.certificate_class}`
 }
 
 async function derive(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { write: { type: 'boolean' }, json: { type: 'boolean' } }, 'ccp-bridge cert derive')
+  const { values, positionals } = parseCommandArgs(args, { write: { type: 'boolean' }, json: { type: 'boolean' } }, 'ccp-bridge cert derive', ['file'])
   const file = requirePositional(positionals, 0, 'the certificate file (ccp-bridge cert derive <file>)')
-  const { value, text } = await readJsonFile(file)
+  const { value, text } = await readJsonFile(file, LIMITS.certificate)
   const result = checkedOrThrow(file, validateCertificate(value))
   const derived = result.derived!
   if (values.write) {
@@ -93,21 +94,21 @@ async function derive(args: string[]): Promise<number> {
     }
     const doc = value as Record<string, unknown>
     doc.derived_metrics = section
-    await writeAtomically(file, `${JSON.stringify(doc, null, 2)}${text.endsWith('\n') ? '\n' : ''}`)
+    await writeOutputFile(file, `${JSON.stringify(doc, null, 2)}${text.endsWith('\n') ? '\n' : ''}`)
   }
   if (values.json) printJson(derived)
-  else process.stdout.write(`${file}: ${formatDerived(derived)}${values.write ? `\nwrote derived_metrics into ${file}` : ''}\n`)
+  else writeOut(`${printable(file)}: ${formatDerived(derived)}${values.write ? `\nwrote derived_metrics into ${printable(file)}` : ''}\n`)
   return 0
 }
 
 async function hash(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, 'ccp-bridge cert hash')
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, 'ccp-bridge cert hash', ['file'])
   const file = requirePositional(positionals, 0, 'the certificate file (ccp-bridge cert hash <file>)')
-  const { value, bytes } = await readJsonFile(file)
+  const { value, bytes } = await readJsonFile(file, LIMITS.certificate)
   checkedOrThrow(file, validateCertificate(value))
   const out = { certHash: certificateHash(value as Certificate), uri: certificateUri(bytes) }
   if (values.json) printJson(out)
-  else process.stdout.write(`certHash  ${out.certHash}\nuri       ${out.uri}\n`)
+  else writeOut(`certHash  ${out.certHash}\nuri       ${out.uri}\n`)
   return 0
 }
 
@@ -120,16 +121,4 @@ function checkedOrThrow(file: string, result: CertificateValidation): Certificat
     path: first.path,
     details: result.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
   })
-}
-
-/** Writes a temp file beside the target, then renames it over: readers see the old or the new file, never half of one. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
-  try {
-    await writeFile(temp, text)
-    await rename(temp, file)
-  } catch (cause) {
-    await unlink(temp).catch(() => undefined)
-    throw new BridgeError('WRITE_FAILED', `cannot write ${file}: ${(cause as Error).message}`, { file, cause, kind: 'io' })
-  }
 }

@@ -5,7 +5,7 @@ import { sr25519Ready } from '../../../src/crypto/sr25519.ts'
 import type { GrantVerification } from '../../../src/schema/evidence-grant.ts'
 import { readGrantSources } from '../../files/grants.ts'
 import { parseCommandArgs, parseNow, requirePositional } from '../args.ts'
-import { printJson } from '../output.ts'
+import { printable, printJson, writeOut } from '../output.ts'
 
 const USAGE = `Usage: ccp-bridge grant verify <file or folder> [--now ISO] [--json]
 
@@ -19,7 +19,7 @@ at --now (active | expired | not_yet_valid | revoked). Exit 0 when every grant i
  * @example await run(['verify', 'grant.json', '--json'])
  */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { now: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'ccp-bridge grant')
+  const { values, positionals } = parseCommandArgs(args, { now: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'ccp-bridge grant', { verify: ['file'] })
   if (values.help) {
     process.stdout.write(USAGE)
     return 0
@@ -27,7 +27,6 @@ export async function run(args: string[]): Promise<number> {
   const sub = requirePositional(positionals, 0, 'subcommand (verify)')
   if (sub !== 'verify') throw new BridgeError('BAD_ARGUMENTS', `unknown subcommand grant ${JSON.stringify(sub)}`, { details: 'expected: grant verify <file>' })
   const file = requirePositional(positionals, 1, 'grant file or folder')
-  if (positionals.length > 2) throw new BridgeError('BAD_ARGUMENTS', 'grant verify takes one file or folder')
   const now = parseNow(values.now)
   await sr25519Ready()
   const sources = await readGrantSources(file)
@@ -38,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
     const view = (r: GrantVerification, s: { file?: string; path?: string }) => ({ file: s.file, path: s.path, ...r })
     printJson(results.length === 1 ? view(results[0]!.result, results[0]!.source) : { ok, grants: results.map(({ result, source }) => view(result, source)) })
   } else {
-    for (const { source, result } of results) process.stdout.write(describe(result, `${source.file}${source.path && source.path !== '$' ? ` ${source.path}` : ''}`, now))
+    for (const { source, result } of results) writeOut(describe(result, `${printable(source.file ?? '')}${source.path && source.path !== '$' ? ` ${printable(source.path)}` : ''}`, now))
   }
   return ok ? 0 : 1
 }
@@ -48,11 +47,11 @@ function describe(r: GrantVerification, where: string, now: Date): string {
   const lines = [
     `${where}: ${verdict}`,
     `  signature  ${r.signatureValid ? 'valid' : 'INVALID'} (${r.form} form, signer ${r.signerAddress})`,
-    `  status     ${r.status} at ${now.toISOString()} (created ${r.grant.created_at}, expires ${r.grant.expires_at ?? 'never'}${r.grant.revoked ? ', revoked' : ''})`,
-    `  agent      ${r.grant.agent_service_pub_key}`,
-    `  scopes     ${r.scopes.map((s) => scopeLabel(s)).join(', ') || '(none)'}`,
+    `  status     ${r.status} at ${now.toISOString()} (created ${printable(r.grant.created_at)}, expires ${printable(r.grant.expires_at ?? 'never')}${r.grant.revoked ? ', revoked' : ''})`,
+    `  agent      ${printable(r.grant.agent_service_pub_key)}`,
+    `  scopes     ${r.scopes.map((s) => printable(scopeLabel(s))).join(', ') || '(none)'}`,
     `  hash       ${r.hash}`,
-    ...r.reasons.map((reason) => `  reason     ${reason}`),
+    ...r.reasons.map((reason) => `  reason     ${printable(reason)}`),
   ]
   return `${lines.join('\n')}\n`
 }

@@ -1,3 +1,4 @@
+import { quoted } from '../../errors.ts'
 import { type Rule, violation } from './types.ts'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i
@@ -9,4 +10,4 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 export const checkCertificateIdIsUuidV4: Rule = (cert) =>
   UUID_V4.test(cert.certificate_id)
     ? []
-    : [violation('CERTIFICATE_ID_NOT_UUID_V4', '$.certificate_id', `${JSON.stringify(cert.certificate_id)} is not a UUID v4 (xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx)`)]
+    : [violation('CERTIFICATE_ID_NOT_UUID_V4', '$.certificate_id', `${quoted(cert.certificate_id)} is not a UUID v4 (xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx)`)]

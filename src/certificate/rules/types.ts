@@ -1,3 +1,5 @@
+import { excerpt } from '../../errors.ts'
+import { MAX_ECHO_CHARS } from '../../limits.ts'
 import type { Certificate, DerivedMetrics } from '../../schema/certificate.ts'
 import type { ContainmentBound } from '../class-rules.ts'
 
@@ -39,9 +41,9 @@ export const RULE_CODES = [
 export type RuleCode = (typeof RULE_CODES)[number]
 
 /**
- * Shorthand for one violation.
+ * Shorthand for one violation; the path and message are bounded excerpts (a huge input value is never echoed whole).
  * @example violation('RESERVE_NOT_EXOGENOUS', '$.reserve.exogenous', 'the reserve is not exogenous')
  */
 export function violation(code: RuleCode, path: string, message: string): RuleViolation {
-  return { code, path, message }
+  return { code, path: excerpt(path, MAX_ECHO_CHARS), message: excerpt(message, 5 * MAX_ECHO_CHARS) }
 }

@@ -7,6 +7,8 @@ import { verifyGrant } from '../../../src/consent/verify-grant.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import { startGarServer, type GarServer } from '../../support/gar-server.ts'
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -52,6 +54,69 @@ describe('GAR over HTTP (loopback server)', () => {
     const error = await httpGrantSource('http://gar.invalid', { fetch: fetchStub }).agreements('0xab').catch((e) => e)
     expect(error.code).toBe('GAR_BAD_RESPONSE')
     expect(error.path).toBe('$.agreements')
+  })
+})
+
+describe('GAR answers are bounded and strict', () => {
+  /** A loopback server answering every request with `respond`. */
+  async function serve(respond: (response: import('node:http').ServerResponse) => void) {
+    const server = createServer((_request, response) => respond(response))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.closeAllConnections() ?? server.close(() => resolve())) }
+  }
+
+  it('a server streaming whitespace forever is cut at the limit: HTTP_BODY_TOO_LARGE naming the URL, in bounded memory', async () => {
+    const chunk = Buffer.alloc(1 << 20, 0x20)
+    let sent = 0
+    const server = await serve((response) => {
+      response.writeHead(200, { 'content-type': 'application/json' })
+      const pump = () => {
+        while (!response.destroyed && response.write(chunk)) sent += chunk.length
+        if (!response.destroyed) response.once('drain', pump)
+      }
+      response.on('close', () => undefined)
+      pump()
+    })
+    try {
+      const before = process.memoryUsage().rss
+      const error = await httpGrantSource(server.url, { timeoutMs: 60_000 }).agreements('0xab').catch((e) => e)
+      expect(error).toBeInstanceOf(BridgeError)
+      expect(error.code).toBe('HTTP_BODY_TOO_LARGE')
+      expect(error.kind).toBe('io')
+      expect(error.file).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/agreements\?agent_service_pub_key=ab$/)
+      expect(error.shortMessage).toBe('the answer is larger than 64 MiB, the limit for a GAR answer')
+      expect(process.memoryUsage().rss - before).toBeLessThan(400 * 1024 * 1024)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('a declared content-length over the limit is refused before the body is read', async () => {
+    const server = await serve((response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(65 * 1024 * 1024) })
+      response.write('{')
+    })
+    try {
+      const error = await httpGrantSource(server.url).agreements('0xab').catch((e) => e)
+      expect(error.code).toBe('HTTP_BODY_TOO_LARGE')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('an answer with a key twice is refused with its path: {"agreements": […], "agreements": […]} and inside a grant', async () => {
+    const one = JSON.stringify(envelope)
+    const cases: Array<[string, string]> = [
+      [`{"agreements":[${one}],"agreements":[]}`, '$.agreements'],
+      [`{"agreements":[${one.replace('{', '{"signature":1,')}]}`, '$.agreements[0].signature'],
+    ]
+    for (const [body, path] of cases) {
+      const fetchStub: typeof fetch = async () => new Response(body, { status: 200 })
+      const error = await httpGrantSource('http://gar.invalid', { fetch: fetchStub }).agreements('0xab').catch((e) => e)
+      expect(error.code).toBe('JSON_DUPLICATE_KEY')
+      expect(error.path).toBe(path)
+      expect(error.file).toBe('http://gar.invalid/api/v1/agreements?agent_service_pub_key=ab')
+    }
   })
 })
 

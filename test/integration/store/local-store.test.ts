@@ -1,10 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { jsonStateStore } from '../../../adapters/store/json-state-store.ts'
 import { localContentStore } from '../../../adapters/store/local-content-store.ts'
 import { certificateUri } from '../../../src/certificate/hash.ts'
+import { writeFileAtomic } from '../../../adapters/store/atomic-file.ts'
+import { BridgeError } from '../../../src/errors.ts'
 
 const dirs: string[] = []
 const tempDir = () => {
@@ -15,6 +17,26 @@ const tempDir = () => {
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('local content store', () => {
+  it('refuses a stored document that is a link to /dev/zero, a folder, or larger than the limit, without reading it', async () => {
+    const dir = tempDir()
+    const store = localContentStore(dir)
+    const uri = 'ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku'
+    const cid = uri.slice('ipfs://'.length)
+    symlinkSync('/dev/zero', join(dir, cid))
+    const started = Date.now()
+    const zero = await store.get(uri).catch((e) => e)
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(zero).toBeInstanceOf(BridgeError)
+    expect(zero.toJSON()).toMatchObject({ code: 'STORE_READ_FAILED', file: join(dir, cid) })
+    expect(zero.shortMessage).toBe('cannot read the stored document: expected a regular file, got a character device (such as /dev/zero)')
+    rmSync(join(dir, cid))
+    writeFileSync(join(dir, cid), '')
+    truncateSync(join(dir, cid), 256 * 1024 * 1024 + 1) // sparse: no disk used
+    const large = await store.get(uri).catch((e) => e)
+    expect(large.shortMessage).toBe('cannot read the stored document: larger than 256 MiB, the limit for a stored document')
+  })
+
+
   it('names files by their raw sha2-256 CIDv1, the same URI the certificate core computes', async () => {
     const dir = tempDir()
     const store = localContentStore(dir)
@@ -89,7 +111,24 @@ describe('json state store', () => {
   it('reports a corrupt state file with its name instead of overwriting it', async () => {
     const file = join(tempDir(), 'state.json')
     writeFileSync(file, '{not json')
-    await expect(jsonStateStore(file).read('x')).rejects.toThrow(/state\.json is not a JSON object/)
+    await expect(jsonStateStore(file).read('x')).rejects.toThrow(/state\.json: the state file is not valid JSON \(line 1, column 2\)/)
     expect(readFileSync(file, 'utf8')).toBe('{not json')
+  })
+})
+
+describe('atomic writes', () => {
+  it('write through a symbolic link: the target gets the new bytes atomically, the link stays a link, the mode stays', async () => {
+    const dir = tempDir()
+    const target = join(dir, 'real.json')
+    writeFileSync(target, 'old', { mode: 0o600 })
+    symlinkSync(target, join(dir, 'link.json'))
+    await writeFileAtomic(join(dir, 'link.json'), 'new')
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true)
+    expect(readFileSync(target, 'utf8')).toBe('new')
+    expect(lstatSync(target).mode & 0o777).toBe(0o600)
+    expect(readdirSync(dir).sort()).toEqual(['link.json', 'real.json'])
+    symlinkSync(join(dir, 'missing.json'), join(dir, 'dangling.json'))
+    const error = await writeFileAtomic(join(dir, 'dangling.json'), 'x').catch((e) => e)
+    expect(error.code).toBe('OUTPUT_DANGLING_LINK')
   })
 })

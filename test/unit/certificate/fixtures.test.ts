@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { keccak256, recoverTypedDataAddress, stringToBytes } from 'viem'
 import { afterAll, describe, expect, it } from 'vitest'
 import { certificateHash } from '../../../src/certificate/hash.ts'
+import { certificateAttestMessage } from '../../../src/certificate/onchain.ts'
 import { ccpDomain, ccpTypes } from '../../../src/crypto/eip712.ts'
 import { projectDir } from '../../support/cli.ts'
 import { certificatesDir, loadFixture } from './support.ts'
@@ -26,7 +27,7 @@ describe('fixtures/scripts/certificates.ts', () => {
 })
 
 describe('fixture attestations', () => {
-  it('are real EIP-712 Attest signatures by their auditor over the certHash (chain 31337, registry 0x5FbDB…0aa3, scope = keccak256 of its name)', async () => {
+  it('are real EIP-712 Attest signatures by their auditor over the certificate terms (chain 31337, registry 0x5FbDB…0aa3, scope = keccak256 of its name)', async () => {
     for (const name of ['valid-c2.json', 'valid-c3.json']) {
       const cert = loadFixture(name)
       for (const attestation of cert.attestations) {
@@ -34,7 +35,7 @@ describe('fixture attestations', () => {
           domain: ccpDomain(31337, '0x5FbDB2315678afecb367f032d93F642f64180aa3'),
           types: ccpTypes,
           primaryType: 'Attest',
-          message: { certHash: certificateHash(cert), auditor: attestation.auditor_id, scope: keccak256(stringToBytes(attestation.scope)), stake: BigInt(attestation.stake_amount) },
+          message: certificateAttestMessage(cert, certificateHash(cert), cert.attestations.indexOf(attestation)),
           signature: attestation.signature,
         })
         expect(signer).toBe(attestation.auditor_id)

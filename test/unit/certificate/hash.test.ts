@@ -96,3 +96,14 @@ describe('certificateUri', () => {
     expect(() => parseCertificateUri('ipfs://not-a-cid')).toThrow(/not a valid CID/)
   })
 })
+
+describe('a lone surrogate in a certificate', () => {
+  it('validation reports it with its path (the certificate cannot be checked); hashing refuses it with the path', async () => {
+    const { validateCertificate } = await import('../../../src/certificate/validate.ts')
+    const cert = structuredClone(loadFixture('valid-c2.json'))
+    cert.constraints[0]!.enforcement.mechanism = 'x\udc00'
+    const result = validateCertificate(cert)
+    expect(result).toMatchObject({ valid: false, checked: false, errors: [{ code: 'SCHEMA', path: '$.constraints[0].enforcement.mechanism' }] })
+    expect(() => certificateHash(cert)).toThrow(expect.objectContaining({ code: 'JSON_LONE_SURROGATE', path: '$.constraints[0].enforcement.mechanism' }))
+  })
+})

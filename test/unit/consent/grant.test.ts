@@ -66,9 +66,9 @@ describe('GAR grant envelope', () => {
   it('names the file and JSON path for unreadable grants', () => {
     const envelope = buildGrantEnvelope(payload, user)
     const cases: Array<[string, RegExp, string]> = [
-      ['{"payload": ', /not JSON/, '$'],
+      ['{"payload": ', /not valid JSON/, '$'],
       [JSON.stringify({ ...envelope, payload: 'a*b' }), /base64/, '$.payload'],
-      [JSON.stringify({ ...envelope, payload: bytesToBase64Url(utf8.encode('nope')) }), /not JSON/, '$.payload'],
+      [JSON.stringify({ ...envelope, payload: bytesToBase64Url(utf8.encode('nope')) }), /not valid JSON/, '$.payload(decoded)'],
       [JSON.stringify({ ...envelope, signature: { ...envelope.signature, value: 'xyz' } }), /hex/, '$.signature.value'],
       [JSON.stringify({ ...envelope, payload: bytesToBase64Url(utf8.encode(JSON.stringify({ ...payload, created_at: 'yesterday' }))) }), /ISO 8601/, '$.payload(decoded).created_at'],
     ]
@@ -107,6 +107,17 @@ describe('expanded grant form (seed 000)', () => {
     const result = verifyGrant({ text: fixture('grants/email.json'), file: 'email.json' }, now)
     expect(result).toMatchObject({ form: 'expanded', signatureValid: true, status: 'active' })
     expect(result.grant.expires_at).toBeNull()
+  })
+})
+
+describe('a grant whose JSON holds a key twice', () => {
+  it('is refused with the path of the duplicate, in the decoded payload (envelope) or in the grant text (expanded form)', () => {
+    const text = JSON.stringify(payload).replace('"revoked":false', '"revoked":true,"revoked":false')
+    const bytes = utf8.encode(text)
+    const env = JSON.stringify({ payload: bytesToBase64Url(bytes), signature: { algorithm: 'ed25519', signer: `0x${hex(user.publicKey)}`, value: `0x${hex(user.sign(bytes))}` } })
+    expect(() => verifyGrant({ text: env, file: 'g.json' }, now)).toThrow(expect.objectContaining({ code: 'JSON_DUPLICATE_KEY', file: 'g.json', path: '$.payload(decoded).revoked' }))
+    const expanded = buildExpandedGrant(payload, user).replace('"revoked": false', '"revoked": true,\n  "revoked": false')
+    expect(() => verifyGrant({ text: expanded, file: 'x.json', path: '$[2]' }, now)).toThrow(expect.objectContaining({ code: 'JSON_DUPLICATE_KEY', path: '$[2].revoked' }))
   })
 })
 
