@@ -1,5 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { rename, writeFile } from 'node:fs/promises'
 import { BridgeError } from '../../src/errors.ts'
+import { decodeUtf8, parseJson } from '../../src/json/parse-json.ts'
+import { LIMITS } from '../../src/limits.ts'
+import { readFileBounded } from '../files/read-file.ts'
 import { eraScanCursorSchema, type EraScanCursor } from '../../src/schema/settlement-cursor.ts'
 import { zodIssues } from '../../src/schema/zod-issues.ts'
 
@@ -8,19 +11,15 @@ import { zodIssues } from '../../src/schema/zod-issues.ts'
  * @example const cursor = await loadCursor('era-412.cursor.json', '0x…', 412)
  */
 export async function loadCursor(file: string, clusterId: string, era: number): Promise<EraScanCursor | undefined> {
-  let text: string
+  let bytes: Uint8Array
   try {
-    text = await readFile(file, 'utf8')
+    bytes = await readFileBounded(file, LIMITS.cursorFile)
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new BridgeError('CURSOR_UNREADABLE', `cannot read the cursor ${file}`, { file, cause, kind: 'io' })
+    if ((cause as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') return undefined
+    throw new BridgeError('CURSOR_UNREADABLE', `cannot read the cursor: ${(cause as BridgeError).shortMessage}`, { file, cause, kind: 'io' })
   }
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (cause) {
-    throw new BridgeError('CURSOR_NOT_JSON', 'the cursor file is not JSON', { file, cause })
-  }
+  const origin = { file, what: 'the cursor file', code: 'CURSOR_NOT_JSON' }
+  const value = parseJson(decodeUtf8(bytes, origin), origin)
   const parsed = eraScanCursorSchema.safeParse(value)
   if (!parsed.success) {
     const issue = zodIssues(parsed.error)[0]!

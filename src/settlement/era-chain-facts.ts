@@ -1,11 +1,20 @@
-import { BridgeError } from '../errors.ts'
-import { publicKeyFromText, toCereAddress } from '../crypto/ss58.ts'
-import { describeEventSource, type LocatedEvent } from './event-lines.ts'
+import { chargeLedger, type ChainCharge } from './customer-charges.ts'
+import { eventFields } from './event-fields.ts'
+import { refuseRepeatedEvents } from './repeated-events.ts'
+import type { LocatedEvent } from './event-lines.ts'
 
-/** What the chain says a customer was charged in the era. */
-export type ChainCharge = { charged: bigint; expectedToCharge: bigint; indebted: bigint; partial: boolean; events: number }
+export type { ChainCharge } from './customer-charges.ts'
 /** What the chain says a provider was rewarded in the era. */
-export type ChainReward = { rewarded: bigint; expectedToReward: bigint; notDistributed: bigint; events: number }
+export type ChainReward = {
+  rewarded: bigint
+  expectedToReward: bigint
+  /** what `NotDistributedReward` events say the vault could not pay (expected_reward − distributed_reward) */
+  notDistributed: bigint
+  notDistributedEvents: number
+  events: number
+}
+/** A staker's `ValidatorRewarded` amounts, and whether one came after `ValidatorFeesCollected`. */
+export type ChainValidatorReward = { amount: bigint; events: number; afterFee: boolean }
 /** A validator's commitment of the era's payers/payees Merkle roots. */
 export type FingerprintCommit = { validator: string; roots: string; position: number }
 
@@ -14,13 +23,12 @@ export type EraChainFacts = {
   charges: Map<string, ChainCharge>
   rewards: Map<string, ChainReward>
   fees: { treasury?: bigint; validators?: bigint; cluster_reserve?: bigint }
-  validatorRewards: Map<string, bigint>
+  validatorRewards: Map<string, ChainValidatorReward>
   /**
-   * what stayed in the era's payout vault: NotDistributedOverallReward's expected_reward − total_distributed_rewards
-   * (the runtime computes it as collected − fees − distributed). A provider's NotDistributedReward is what the vault
-   * could not pay (it ran dry), money it never held: it is in that provider's `notDistributed`, not here.
+   * `NotDistributedOverallReward`: expected_reward − total_distributed_rewards, what the era left in the shared vault
+   * beyond `MaxDust` (undefined when no such event). It stays in the vault; conservation uses the rewards themselves.
    */
-  undistributed: bigint
+  vaultRemainder: bigint | undefined
   commits: FingerprintCommit[]
   /** the (block, index) position of the first payout step of the era (initialisation or charging), if any */
   payoutStart: number | undefined
@@ -39,6 +47,7 @@ const PAYOUT_METHODS: Record<string, string> = {
   Charged: 'charged',
   ChargedPartially: 'chargedPartially',
   ChargeFailed: 'chargedPartially',
+  ChargeError: 'chargeError',
   Indebted: 'indebted',
   TreasuryFeesCollected: 'treasuryFee',
   ValidatorFeesCollected: 'validatorFee',
@@ -56,24 +65,26 @@ const PAYOUT_METHODS: Record<string, string> = {
 
 /**
  * Orders events: block first, then index in the block (one number, for comparisons).
- * @example eventPosition({ block: 3, index: 2 }) // 300002
+ * @example eventPosition({ block: 3, index: 2 }) // 3145730 (3 × 2^20 + 2)
  */
 export function eventPosition(event: { block: number; index: number }): number {
-  return event.block * 100_000 + event.index
+  return event.block * 1_048_576 + event.index
 }
 
 /**
  * Reads the era's facts from decoded events: charges, debts, fees, rewards, commitments, closure.
- * Events of other clusters or eras are ignored; a known event with a malformed field is a BridgeError naming it.
+ * Events of other clusters or eras are ignored; the same (block, index) twice, or a known event with a malformed field,
+ * is a BridgeError naming it.
  * @example const facts = eraChainFacts(events, '0x…', 412); facts.closed
  */
 export function eraChainFacts(events: ReadonlyArray<LocatedEvent>, clusterId: string, era: number): EraChainFacts {
+  refuseRepeatedEvents(events)
   const facts: EraChainFacts = {
     charges: new Map(),
     rewards: new Map(),
     fees: {},
     validatorRewards: new Map(),
-    undistributed: 0n,
+    vaultRemainder: undefined,
     commits: [],
     payoutStart: undefined,
     validatorSet: undefined,
@@ -81,10 +92,11 @@ export function eraChainFacts(events: ReadonlyArray<LocatedEvent>, clusterId: st
     closed: false,
     deposits: new Map(),
   }
+  const charges = chargeLedger()
   const cluster = clusterId.toLowerCase()
   const sorted = [...events].sort((a, b) => eventPosition(a) - eventPosition(b))
   for (const event of sorted) {
-    const read = fieldReader(event)
+    const read = eventFields(event)
     const section = event.section.charAt(0).toLowerCase() + event.section.slice(1)
     if (section === 'ddcVerification' && event.method === 'ValidatorsSetUpdated') {
       // the set in force when the payout began: a later announcement does not change who had to agree
@@ -110,29 +122,20 @@ export function eraChainFacts(events: ReadonlyArray<LocatedEvent>, clusterId: st
     if (meaning === undefined) continue
     if (read.integer('era', 'era_id') !== era) continue
     const position = eventPosition(event)
-    if ((meaning === 'start' || meaning === 'charged' || meaning === 'chargedPartially') && facts.payoutStart === undefined) facts.payoutStart = position
+    if ((meaning === 'start' || meaning === 'charged' || meaning === 'chargedPartially' || meaning === 'chargeError') && facts.payoutStart === undefined) facts.payoutStart = position
     switch (meaning) {
-      case 'charged': {
-        const charge = chargeOf(facts, read.account('customer_id'))
-        const amount = read.amount('amount')
-        charge.charged += amount
-        charge.expectedToCharge += amount
-        charge.events += 1
+      case 'charged':
+        charges.charged(read.account('customer_id'), read.amount('amount'))
         break
-      }
-      case 'chargedPartially': {
-        const charge = chargeOf(facts, read.account('customer_id'))
-        charge.charged += read.amount('charged')
-        charge.expectedToCharge += read.amount('expected_to_charge')
-        charge.partial = true
-        charge.events += 1
+      case 'chargedPartially':
+        charges.chargedPartially(read.account('customer_id'), read.amount('charged'), read.amount('expected_to_charge'), event.method)
         break
-      }
-      case 'indebted': {
-        const charge = chargeOf(facts, read.account('customer_id'))
-        charge.indebted += read.amount('amount')
+      case 'chargeError':
+        charges.chargeError(read.account('customer_id'), read.amount('amount'))
         break
-      }
+      case 'indebted':
+        charges.indebted(read.account('customer_id'), read.amount('amount'))
+        break
       case 'treasuryFee':
         facts.fees.treasury = (facts.fees.treasury ?? 0n) + read.amount('amount')
         break
@@ -150,19 +153,25 @@ export function eraChainFacts(events: ReadonlyArray<LocatedEvent>, clusterId: st
         break
       }
       case 'validatorRewarded': {
-        const validator = read.account('validator_id')
-        facts.validatorRewards.set(validator, (facts.validatorRewards.get(validator) ?? 0n) + read.amount('amount'))
+        const staker = read.account('validator_id')
+        const paid = facts.validatorRewards.get(staker) ?? { amount: 0n, events: 0, afterFee: false }
+        paid.amount += read.amount('amount')
+        paid.events += 1
+        // the runtime pays every staker, then emits ValidatorFeesCollected
+        if (facts.fees.validators !== undefined) paid.afterFee = true
+        facts.validatorRewards.set(staker, paid)
         break
       }
       case 'notDistributed': {
         const reward = rewardOf(facts, read.account('node_provider_id', 'provider_id'))
         const missing = read.amount('expected_reward') - read.amount('distributed_reward')
         reward.notDistributed += missing > 0n ? missing : 0n
+        reward.notDistributedEvents += 1
         break
       }
       case 'notDistributedOverall': {
         const missing = read.amount('expected_reward') - read.amount('total_distributed_rewards', 'total_distributed_reward')
-        facts.undistributed += missing > 0n ? missing : 0n
+        facts.vaultRemainder = (facts.vaultRemainder ?? 0n) + (missing > 0n ? missing : 0n)
         break
       }
       case 'finalized':
@@ -177,81 +186,12 @@ export function eraChainFacts(events: ReadonlyArray<LocatedEvent>, clusterId: st
         break
     }
   }
-  // a customer whose deposit allowed nothing gets only `Indebted` (the runtime emits ChargedPartially only when something
-  // was charged): its whole charge is the debt
-  for (const charge of facts.charges.values()) {
-    if (charge.events === 0 && charge.indebted > 0n) {
-      charge.expectedToCharge = charge.indebted
-      charge.partial = true
-    }
-  }
+  facts.charges = charges.close()
   return facts
-}
-
-function chargeOf(facts: EraChainFacts, customer: string): ChainCharge {
-  let charge = facts.charges.get(customer)
-  if (!charge) facts.charges.set(customer, (charge = { charged: 0n, expectedToCharge: 0n, indebted: 0n, partial: false, events: 0 }))
-  return charge
 }
 
 function rewardOf(facts: EraChainFacts, provider: string): ChainReward {
   let reward = facts.rewards.get(provider)
-  if (!reward) facts.rewards.set(provider, (reward = { rewarded: 0n, expectedToReward: 0n, notDistributed: 0n, events: 0 }))
+  if (!reward) facts.rewards.set(provider, (reward = { rewarded: 0n, expectedToReward: 0n, notDistributed: 0n, notDistributedEvents: 0, events: 0 }))
   return reward
-}
-
-/** Typed access to an event's data fields; a missing or malformed field is a BridgeError naming the event and field. */
-function fieldReader(event: LocatedEvent) {
-  const where = { file: event.file, path: undefined as string | undefined }
-  const name = `${event.section}.${event.method}`
-  const fail = (field: string, expected: string, value: unknown): never => {
-    throw new BridgeError('EVENT_FIELD_INVALID', `${describeEventSource(event)}: ${name} data.${field}: expected ${expected}, got ${JSON.stringify(value) ?? 'nothing (missing)'}`, {
-      ...where,
-      path: `$.data.${field}`,
-    })
-  }
-  const pick = (names: string[]): [string, unknown] => {
-    for (const field of names) if (field in event.data) return [field, event.data[field]]
-    return [names[0]!, undefined]
-  }
-  return {
-    amount(...names: string[]): bigint {
-      const [field, value] = pick(names)
-      if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value)
-      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value)
-      return fail(field, 'an amount in planck (a decimal string)', value)
-    },
-    integer(...names: string[]): number {
-      const [field, value] = pick(names)
-      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value
-      if (typeof value === 'string' && /^\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value)
-      return fail(field, 'a whole number', value)
-    },
-    hex(...names: string[]): string {
-      const [field, value] = pick(names)
-      if (typeof value === 'string' && /^0x[0-9a-fA-F]*$/.test(value)) return value.toLowerCase()
-      return fail(field, '0x-hex bytes', value)
-    },
-    account(...names: string[]): string {
-      const [field, value] = pick(names)
-      if (typeof value !== 'string') return fail(field, 'an SS58 address (prefix 54) or a 0x-hex public key', value)
-      try {
-        return toCereAddress(publicKeyFromText(value))
-      } catch {
-        return fail(field, 'an SS58 address (prefix 54) or a 0x-hex public key', value)
-      }
-    },
-    accounts(...names: string[]): string[] {
-      const [field, value] = pick(names)
-      if (!Array.isArray(value)) return fail(field, 'a list of accounts', value)
-      return value.map((item, i) => {
-        try {
-          if (typeof item !== 'string') throw new Error('not text')
-          return toCereAddress(publicKeyFromText(item))
-        } catch {
-          return fail(`${field}[${i}]`, 'an SS58 address (prefix 54) or a 0x-hex public key', item)
-        }
-      })
-    },
-  }
 }

@@ -1,4 +1,5 @@
 import { BridgeError } from '../errors.ts'
+import { parseJson } from '../json/parse-json.ts'
 import { eraEventLineSchema, type EraEventLine } from '../schema/settlement.ts'
 import { zodIssues } from '../schema/zod-issues.ts'
 
@@ -17,12 +18,7 @@ export function parseEventLines(text: string, file: string): LocatedEvent[] {
     const line = i + 1
     const body = raw.trim()
     if (body === '') return
-    let value: unknown
-    try {
-      value = JSON.parse(body)
-    } catch (cause) {
-      throw new BridgeError('EVENTS_LINE_NOT_JSON', `line ${line} is not JSON`, { file, details: (cause as Error).message, cause })
-    }
+    const value = parseJson(body, { file, line, what: `line ${line}`, code: 'EVENTS_LINE_NOT_JSON' }) // strict: duplicate keys refused
     const parsed = eraEventLineSchema.safeParse(value)
     if (!parsed.success) {
       const issue = zodIssues(parsed.error)[0]!

@@ -1,7 +1,7 @@
 import type { ClusterParams, ClusterParamsInput } from '../schema/settlement.ts'
 
 /**
- * Cluster params in the `--params` file format: amounts and shares as decimal strings, validators as SS58.
+ * Cluster params in the `--params` file format: amounts, shares and scores as decimal strings, accounts as SS58.
  * @example await writeFile('params.json', JSON.stringify(clusterParamsJson(params), null, 2))
  */
 export function clusterParamsJson(params: ClusterParams): ClusterParamsInput {
@@ -14,5 +14,6 @@ export function clusterParamsJson(params: ClusterParams): ClusterParamsInput {
     unit_per_put_request: params.unit_per_put_request.toString(),
     unit_per_get_request: params.unit_per_get_request.toString(),
     validators: [...params.validators],
+    ...(params.validator_scores ? { validator_scores: Object.fromEntries([...params.validator_scores].map(([account, score]) => [account, score.toString()])) } : {}),
   }
 }

@@ -1,17 +1,15 @@
 import type { ClusterParams, EraUsage, UsageDimensions } from '../schema/settlement.ts'
-import type { PartyRole } from '../schema/settlement-result.ts'
+import { eraConservation, type Conservation } from './conservation.ts'
 import { addCosts, customerCosts, sumUsage, totalCost, ZERO_COSTS, type DimensionCosts } from './era-costs.ts'
-import { eraChainFacts, type EraChainFacts } from './era-chain-facts.ts'
+import { eraChainFacts } from './era-chain-facts.ts'
 import type { LocatedEvent } from './event-lines.ts'
+import { customerLine, feeLine, providerLine, stakerLine, type PartyLine } from './party-lines.ts'
 import { eraFees, providerReward } from './provider-reward.ts'
 import { eraQuorum, type QuorumCheck } from './quorum.ts'
-import { PERQUINTILL_ONE } from './perquintill.ts'
+import { validatorRewards } from './validator-rewards.ts'
 
-/** One party's line: what the recomputation expects, what the chain shows, and why they differ. */
-export type PartyLine = { role: PartyRole; id: string; expected: bigint; actual: bigint; difference: bigint; reason: string }
-
-/** Conservation of the era's money: collected = profits + fees + undistributed + dust, dust small and never negative. */
-export type Conservation = { collected: bigint; profits: bigint; fees: bigint; undistributed: bigint; dust: bigint; holds: boolean }
+export type { Conservation } from './conservation.ts'
+export type { PartyLine } from './party-lines.ts'
 
 export type Verdict = 'balanced' | 'discrepancies' | 'incomplete'
 
@@ -48,8 +46,8 @@ export function reconcileEra(input: ReconcileInput): Reconciliation {
   const parties: PartyLine[] = []
   const missing: string[] = []
 
-  // 1–2. customers: expected charge vs charged + indebted. The cluster's costs are the sums of the customers' computed
-  // costs, whatever their deposits allowed (the payout-receipt runtime computes payers and payees before charging)
+  // 1–2. customers: expected charge vs charged + indebted. The cluster's costs are the sums of the customers' expected
+  // charges, whatever their deposits allowed: an indebted customer's share is still paid to providers
   let clusterCosts: DimensionCosts = ZERO_COSTS
   let expectedAnyCharge = false
   const usageCustomers = new Set<string>()
@@ -60,9 +58,8 @@ export function reconcileEra(input: ReconcileInput): Reconciliation {
       const costs = customerCosts(customer, params, eraSeconds)
       const expected = totalCost(costs)
       if (expected > 0n) expectedAnyCharge = true
-      const charge = facts.charges.get(customer.id)
       clusterCosts = addCosts(clusterCosts, costs)
-      parties.push(customerLine(customer.id, expected, charge, false))
+      parties.push(customerLine(customer.id, expected, facts.charges.get(customer.id), false))
     }
   }
   for (const [id, charge] of facts.charges) {
@@ -73,7 +70,7 @@ export function reconcileEra(input: ReconcileInput): Reconciliation {
   const collected = [...facts.charges.values()].reduce((sum, charge) => sum + charge.charged, 0n)
   if (expectedAnyCharge && facts.charges.size === 0) missing.push('charging (no Charged / ChargedPartially events)')
 
-  // 3. fees on the total collected
+  // 3. fees on the total collected; the validators' fee split among the stakers by score when the params give scores
   const fees = eraFees(params, collected)
   const feeRoles = [
     ['treasury', fees.treasury, facts.fees.treasury, 'TreasuryFeesCollected'],
@@ -82,125 +79,60 @@ export function reconcileEra(input: ReconcileInput): Reconciliation {
   ] as const
   const anyFeeEvent = feeRoles.some(([, , actual]) => actual !== undefined)
   if (!anyFeeEvent && feeRoles.some(([, expected]) => expected > 0n)) missing.push('fees (no *FeesCollected events)')
+  const scores = params.validator_scores
   for (const [role, expected, actual, method] of feeRoles) {
-    parties.push(feeLine(role, expected, actual, method, params, role === 'validators' ? facts.validatorRewards : undefined))
+    parties.push(feeLine(role, expected, actual, method, params, role === 'validators' ? facts.validatorRewards : undefined, scores !== undefined))
   }
+  if (scores) parties.push(...stakerLines(scores, fees.validators, facts.validatorRewards))
 
   // 4. providers: reward from their share of each dimension of the cluster's costs, less the three fee shares
   const usageProviders = new Set<string>()
   let expectedAnyReward = false
+  let expectedProfits = 0n
   if (usage) {
     const clusterUsage: UsageDimensions = usage.cluster_usage ?? sumUsage(usage.providers)
     for (const provider of usage.providers) {
       usageProviders.add(provider.id)
       const { profit } = providerReward(provider, clusterUsage, clusterCosts, params)
       if (profit > 0n) expectedAnyReward = true
+      expectedProfits += profit
       parties.push(providerLine(provider.id, profit, facts.rewards.get(provider.id), false))
     }
   }
   for (const [id, reward] of facts.rewards) {
     if (usageProviders.has(id)) continue
-    parties.push(providerLine(id, usage ? 0n : reward.expectedToReward, reward, !usage))
+    const expected = usage ? 0n : reward.expectedToReward
+    expectedProfits += expected
+    parties.push(providerLine(id, expected, reward, !usage))
     if (!usage && reward.expectedToReward > 0n) expectedAnyReward = true
   }
   if (expectedAnyReward && facts.rewards.size === 0) missing.push('rewarding (no Rewarded / ProviderRewarded events)')
 
   // conservation, round integrity, closure
-  const conservation = conservationOf(facts, collected, parties.filter((p) => p.role === 'customer').length, facts.rewards.size)
+  const conservation = eraConservation(facts, collected, expectedProfits, fees.treasury + fees.validators + fees.cluster_reserve)
   const validatorSet = params.validators.length > 0 ? params.validators : (facts.validatorSet ?? [])
   const quorum = eraQuorum(validatorSet, facts.commits, facts.payoutStart)
   if (!facts.closed) missing.push('closing (no DdcClusters.ClusterEraPaid)')
 
   const verdict: Verdict =
-    missing.length > 0
-      ? 'incomplete'
-      : parties.every((p) => p.difference === 0n) && conservation.holds && quorum.holds && facts.closed
-        ? 'balanced'
-        : 'discrepancies'
+    missing.length > 0 ? 'incomplete' : parties.every((p) => p.ok) && conservation.holds && quorum.holds && facts.closed ? 'balanced' : 'discrepancies'
   return { verdict, parties, conservation, quorum, closed: facts.closed, missing, cluster_id: input.clusterId.toLowerCase(), era: input.era }
 }
 
-function customerLine(id: string, expected: bigint, charge: EraChainFacts['charges'] extends Map<string, infer C> ? C | undefined : never, chainOnly: boolean): PartyLine {
-  if (!charge) {
-    return line('customer', id, expected, 0n, expected === 0n ? 'nothing to charge, no charge event' : 'missing event: no Charged or ChargedPartially for this customer')
+/** One line per staker of the scores (zero included) and per other account the chain rewarded; none when no fee is due and none was paid. */
+function stakerLines(scores: ReadonlyMap<string, bigint>, validatorsFee: bigint, paid: EraChainFacts['validatorRewards']): PartyLine[] {
+  const expected = validatorRewards(scores, validatorsFee)
+  const total = [...scores.values()].reduce((sum, score) => sum + score, 0n)
+  const lines: PartyLine[] = []
+  for (const [staker, amount] of expected) {
+    if (validatorsFee === 0n && !paid.has(staker)) continue
+    lines.push(stakerLine(staker, amount, scores.get(staker), total, paid.get(staker)))
   }
-  const actual = charge.charged + charge.indebted
-  const reasons: string[] = []
-  if (chainOnly) reasons.push(expected === 0n && !charge.partial ? 'no usage given' : "no usage given: expected is the chain's own expected_to_charge")
-  else if (expected === 0n && actual > 0n) reasons.push('charged without attested usage')
-  if (charge.partial && charge.events === 0) {
-    reasons.push(`charged nothing: indebted customer (${charge.indebted} recorded as debt)`)
-  } else if (charge.partial) {
-    reasons.push(`charged partially (${charge.charged} of ${charge.expectedToCharge})`)
-    if (charge.indebted > 0n) reasons.push(`indebted customer (${charge.indebted} recorded as debt)`)
-    if (charge.charged + charge.indebted < charge.expectedToCharge) reasons.push(`partial charge: ${charge.expectedToCharge - charge.charged - charge.indebted} neither charged nor recorded as debt`)
-  } else if (charge.indebted > 0n) reasons.push(`indebted customer (${charge.indebted})`)
-  if (!chainOnly && charge.expectedToCharge !== expected) reasons.push(`the chain expected to charge ${charge.expectedToCharge}, usage says ${expected}`)
-  if (actual > expected) reasons.push('overcharged')
-  else if (actual < expected) reasons.push('undercharged')
-  if (reasons.length === 0) reasons.push('charged in full')
-  return line('customer', id, expected, actual, reasons.join('; '))
+  for (const [staker, reward] of paid) if (!scores.has(staker)) lines.push(stakerLine(staker, 0n, undefined, total, reward))
+  return lines
 }
 
-function providerLine(id: string, expected: bigint, reward: EraChainFacts['rewards'] extends Map<string, infer R> ? R | undefined : never, chainOnly: boolean): PartyLine {
-  if (!reward) {
-    return line('provider', id, expected, 0n, expected === 0n ? 'nothing to reward, no reward event' : 'missing event: no Rewarded / ProviderRewarded for this provider')
-  }
-  const actual = reward.rewarded
-  const reasons: string[] = []
-  if (chainOnly) reasons.push("no usage given: expected is the chain's own expected_to_reward")
-  else if (expected === 0n && actual > 0n) reasons.push('rewarded without attested usage')
-  if (reward.notDistributed > 0n) reasons.push(`undistributed reward (${reward.notDistributed} not paid out)`)
-  if (!chainOnly && reward.expectedToReward !== expected) reasons.push(`the chain expected to reward ${reward.expectedToReward}, usage says ${expected}`)
-  if (actual > expected) reasons.push('over-rewarded')
-  else if (actual < expected && reward.notDistributed === 0n) reasons.push('under-rewarded')
-  if (reasons.length === 0) reasons.push('rewarded in full')
-  return line('provider', id, expected, actual, reasons.join('; '))
-}
-
-function feeLine(
-  role: 'treasury' | 'validators' | 'cluster_reserve',
-  expected: bigint,
-  actual: bigint | undefined,
-  method: string,
-  params: ClusterParams,
-  validatorRewards: Map<string, bigint> | undefined,
-): PartyLine {
-  const share = role === 'treasury' ? params.treasury_share : role === 'validators' ? params.validators_share : params.cluster_reserve_share
-  const percent = `${share * 100n / PERQUINTILL_ONE}.${((share * 100n) % PERQUINTILL_ONE).toString().padStart(18, '0').replace(/0+$/, '') || '0'}% of collected`
-  if (actual === undefined) return line(role, role, expected, 0n, expected === 0n ? `${percent}; nothing due, no event (emitted only when > 0)` : `missing event: no ${method}`)
-  const reasons = [percent]
-  if (actual > expected) reasons.push('fee above its share')
-  else if (actual < expected) reasons.push('fee below its share')
-  if (validatorRewards && validatorRewards.size > 0) {
-    const paid = [...validatorRewards.values()].reduce((sum, amount) => sum + amount, 0n)
-    reasons.push(`${validatorRewards.size} validators rewarded ${paid} in total${paid > actual ? ' (more than the fees collected)' : ''}`)
-  }
-  return line(role, role, expected, actual, reasons.join('; '))
-}
-
-function line(role: PartyRole, id: string, expected: bigint, actual: bigint, reason: string): PartyLine {
-  return { role, id, expected, actual, difference: actual - expected, reason }
-}
-
-/**
- * The rounding bound of an era: one planck for each rounding step the runtime takes (four per partially
- * charged customer, four reward dimensions and three fee shares per provider, three era fees), plus
- * the from_rational truncation (at most one part in 10^18 of the collected amount, per dimension and provider).
- */
-function dustBound(collected: bigint, customers: number, providers: number): bigint {
-  const steps = BigInt(4 * customers + 7 * providers + 3)
-  const truncation = (BigInt(4 * providers) * collected + PERQUINTILL_ONE - 1n) / PERQUINTILL_ONE
-  return steps + truncation
-}
-
-function conservationOf(facts: EraChainFacts, collected: bigint, customers: number, providers: number): Conservation {
-  const profits = [...facts.rewards.values()].reduce((sum, reward) => sum + reward.rewarded, 0n)
-  const fees = (facts.fees.treasury ?? 0n) + (facts.fees.validators ?? 0n) + (facts.fees.cluster_reserve ?? 0n)
-  const undistributed = facts.undistributed
-  const dust = collected - profits - fees - undistributed
-  return { collected, profits, fees, undistributed, dust, holds: dust >= 0n && dust <= dustBound(collected, customers, providers) }
-}
+type EraChainFacts = ReturnType<typeof eraChainFacts>
 
 /**
  * The result in the spec's `--json` shape: amounts as decimal strings, nothing else.
@@ -223,6 +155,7 @@ export function reconciliationJson(result: Reconciliation) {
       fees: result.conservation.fees.toString(),
       undistributed: result.conservation.undistributed.toString(),
       dust: result.conservation.dust.toString(),
+      expected_dust: result.conservation.expectedDust.toString(),
       holds: result.conservation.holds,
     },
     quorum: { ...result.quorum },

@@ -1,4 +1,5 @@
 import type { PartyLine, Reconciliation } from './reconcile.ts'
+import { quorumText } from './render-text.ts'
 
 /**
  * A self-contained HTML page of an era's reconciliation: the party tables and an inline SVG flow chart of
@@ -38,8 +39,8 @@ svg text{font:12px system-ui,sans-serif;fill:#1d232a}
 ${flowChart(result)}
 <h2>Checks</h2>
 <ul class="checks">
-<li class="${c.holds ? 'ok' : 'no'}">Conservation ${c.holds ? 'holds' : 'broken'}: collected ${c.collected} = profits ${c.profits} + fees ${c.fees} + undistributed ${c.undistributed} + dust ${c.dust}</li>
-<li class="${result.quorum.holds ? 'ok' : 'no'}">Quorum ${result.quorum.holds ? 'holds' : 'not reached'}: ${result.quorum.committed} of ${result.quorum.validators} validators committed the same payers/payees roots before the payout (67% needed)</li>
+<li class="${c.holds ? 'ok' : 'no'}">Conservation ${c.holds ? 'holds' : 'broken'}: dust = collected ${c.collected} − profits ${c.profits} − fees ${c.fees} = ${c.dust}; expected ${c.expectedDust}</li>
+${c.undistributed > 0n ? `<li class="no">Undistributed: ${c.undistributed} (what the shared payout vault could not pay)</li>\n` : ''}<li class="${result.quorum.holds ? 'ok' : 'no'}">Quorum ${result.quorum.holds ? 'holds' : 'not reached'}: ${result.quorum.committed} of ${result.quorum.validators} validators committed the same payers/payees roots before the payout; ${quorumText(result.quorum.validators)}</li>
 <li class="${result.closed ? 'ok' : 'no'}">${result.closed ? 'Closed by DdcClusters.ClusterEraPaid' : 'Not closed: no DdcClusters.ClusterEraPaid'}</li>
 ${result.missing.map((m) => `<li class="no">Missing: ${escapeHtml(m)}</li>`).join('\n')}
 </ul>
@@ -62,7 +63,7 @@ function partyTable(role: PartyLine['role'], rows: PartyLine[]): string {
   const body = rows
     .map(
       (p) =>
-        `<tr${p.difference === 0n ? '' : ' class="bad"'}><td class="id">${escapeHtml(p.id)}</td><td class="num">${p.expected}</td><td class="num">${p.actual}</td><td class="num">${p.difference > 0n ? '+' : ''}${p.difference}</td><td>${escapeHtml(p.reason)}</td></tr>`,
+        `<tr${p.ok ? '' : ' class="bad"'}><td class="id">${escapeHtml(p.id)}</td><td class="num">${p.expected}</td><td class="num">${p.actual}</td><td class="num">${p.difference > 0n ? '+' : ''}${p.difference}</td><td>${escapeHtml(p.reason)}</td></tr>`,
     )
     .join('\n')
   return `<h2>${ROLE_TITLES[role]}</h2>
@@ -75,15 +76,14 @@ ${body}
 /** A left-to-right flow: one band from the customers to the payout vault, then one band per recipient. */
 function flowChart(result: Reconciliation): string {
   const c = result.conservation
-  const fee = (role: PartyLine['role']) => result.parties.find((p) => p.role === role)?.actual ?? 0n
+  const fee = (role: PartyLine['role']) => result.parties.find((p) => p.role === role && p.id === role)?.actual ?? 0n
   const targets: Array<[string, bigint, string]> = [
     ['Node providers', c.profits, '#2f6db5'],
     ['Validators', fee('validators'), '#7a4fb5'],
     ['Treasury', fee('treasury'), '#1b7f4b'],
     ['Cluster reserve', fee('cluster_reserve'), '#a86400'],
   ]
-  if (c.undistributed > 0n) targets.push(['Undistributed', c.undistributed, '#b3261e'])
-  if (c.dust !== 0n) targets.push([c.dust > 0n ? 'Dust (rounding)' : 'Paid beyond collected', c.dust > 0n ? c.dust : -c.dust, '#888'])
+  if (c.dust > 0n) targets.push(['Left in the vault (dust)', c.dust, '#888'])
   const total = targets.reduce((sum, [, amount]) => sum + amount, 0n)
   const scale = (amount: bigint) => (total === 0n ? 0 : Number((amount * 1_000_000n) / total) / 1_000_000)
   const height = 300
@@ -107,7 +107,7 @@ function flowChart(result: Reconciliation): string {
 <rect x="40" y="10" width="14" height="${sourceHeight.toFixed(1)}" fill="#39424e"/>
 <text x="60" y="${(10 + sourceHeight / 2 - 4).toFixed(1)}">Customers (${customers})</text>
 <text x="60" y="${(10 + sourceHeight / 2 + 12).toFixed(1)}">collected ${c.collected}</text>
-<path d="M54,${(10 + sourceHeight / 2).toFixed(1)} L250,${(10 + sourceHeight / 2).toFixed(1)}" stroke="#39424e" stroke-opacity=".35" stroke-width="${sourceHeight.toFixed(1)}" fill="none"/>
+${c.dust < 0n ? `<text x="60" y="${(10 + sourceHeight / 2 + 28).toFixed(1)}">+ ${-c.dust} advanced from the shared payout vault</text>\n` : ''}<path d="M54,${(10 + sourceHeight / 2).toFixed(1)} L250,${(10 + sourceHeight / 2).toFixed(1)}" stroke="#39424e" stroke-opacity=".35" stroke-width="${sourceHeight.toFixed(1)}" fill="none"/>
 ${bands}
 </svg>`
 }

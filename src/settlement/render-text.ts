@@ -1,10 +1,11 @@
+import { quorumThreshold } from './quorum.ts'
 import type { PartyLine, Reconciliation } from './reconcile.ts'
 
 const ROLE_TITLES: Record<PartyLine['role'], string> = {
   customer: 'Customers (charged)',
   provider: 'Node providers (rewarded)',
   treasury: 'Treasury (fee)',
-  validators: 'Validators (fee)',
+  validators: 'Validators (fee, then each staker)',
   cluster_reserve: 'Cluster reserve (fee)',
 }
 
@@ -19,16 +20,25 @@ export function renderReconciliationText(result: Reconciliation): string {
     const rows = result.parties.filter((p) => p.role === role)
     if (rows.length === 0) continue
     out.push(`${ROLE_TITLES[role]} — amounts in planck`)
-    out.push(...table(['', 'party', 'expected', 'actual', 'difference', 'reason'], rows.map((p) => [p.difference === 0n ? 'ok' : '!!', p.id, p.expected.toString(), p.actual.toString(), signed(p.difference), p.reason]), [false, false, true, true, true, false]))
+    out.push(...table(['', 'party', 'expected', 'actual', 'difference', 'reason'], rows.map((p) => [p.ok ? 'ok' : '!!', p.id, p.expected.toString(), p.actual.toString(), signed(p.difference), p.reason]), [false, false, true, true, true, false]))
     out.push('')
   }
   const c = result.conservation
-  out.push(`Conservation: collected ${c.collected} = profits ${c.profits} + fees ${c.fees} + undistributed ${c.undistributed} + dust ${c.dust}: ${c.holds ? 'holds' : 'BROKEN'}`)
-  out.push(`Quorum: ${result.quorum.committed} of ${result.quorum.validators} validators committed the same payers/payees roots before the payout: ${result.quorum.holds ? 'holds (≥ 67%)' : 'NOT REACHED'}`)
+  out.push(`Conservation: dust = collected ${c.collected} − profits ${c.profits} − fees ${c.fees} = ${c.dust}; expected ${c.expectedDust}: ${c.holds ? 'holds' : 'BROKEN'}`)
+  if (c.undistributed > 0n) out.push(`Undistributed: ${c.undistributed} (what the shared payout vault could not pay)`)
+  out.push(`Quorum: ${result.quorum.committed} of ${result.quorum.validators} validators committed the same payers/payees roots before the payout; ${quorumText(result.quorum.validators)}: ${result.quorum.holds ? 'holds' : 'NOT REACHED'}`)
   out.push(`Closed by DdcClusters.ClusterEraPaid: ${result.closed ? 'yes' : 'no'}`)
   if (result.missing.length > 0) out.push(`Missing: ${result.missing.join('; ')}`)
   out.push(`Verdict: ${result.verdict}`)
   return `${out.join('\n')}\n`
+}
+
+/**
+ * The quorum rule in words: `needs 3 (67% of 5, rounded to nearest)`.
+ * @example quorumText(5) // 'needs 3 (67% of 5, rounded to nearest)'
+ */
+export function quorumText(validators: number): string {
+  return validators === 0 ? 'no validator set known' : `needs ${quorumThreshold(validators)} (67% of ${validators}, rounded to nearest)`
 }
 
 function signed(value: bigint): string {

@@ -30,18 +30,32 @@ export type CereRpcServer = {
   unknown: string[]
   /** how many WebSocket connections are open now */
   openConnections(): number
+  /** the finalized head now */
+  finalized(): number
+  /** moves the finalized head to block `n` (at most the last block) and tells every finalized-heads subscriber */
+  setFinalized(n: number): void
+  /** answers the next `count` calls of `method` with a JSON-RPC error (an RPC failure of the node) */
+  failNext(method: string, count: number): void
+  /** closes every open connection from the server side (the node went away; it keeps listening) */
+  dropConnections(): void
   close(): Promise<void>
 }
 
-const SPEC_VERSION = 73047
+/** The spec version served when the metadata file does not say (the Cere devnet metadata of ../shared: 73047). */
+const DEFAULT_SPEC_VERSION = 73047
 
 /**
- * A loopback WebSocket JSON-RPC server that answers what @polkadot/api asks of a Substrate node, serving the real
- * Cere devnet metadata and a scenario's blocks, with `System.Events` and storage encoded through that metadata.
- * @example const server = await startCereRpcServer(scenario, sharedFile('cere', 'devnet-v73047.metadata.json'))
+ * A loopback WebSocket JSON-RPC server that answers what @polkadot/api asks of a Substrate node, serving a metadata
+ * (the project's own from fixtures/chain/, or the real Cere devnet metadata of ../shared) and a scenario's blocks,
+ * with `System.Events` and storage encoded through that metadata.
+ * @example const server = await startCereRpcServer(scenario, chainMetadataFile('payout-receipt'))
  */
 export async function startCereRpcServer(scenario: CereChainScenario, metadataFile: string): Promise<CereRpcServer> {
-  const metadataHex = (JSON.parse(readFileSync(metadataFile, 'utf8')) as { metadata: string }).metadata
+  const metadataDocument = JSON.parse(readFileSync(metadataFile, 'utf8')) as { metadata: string; specVersion?: number }
+  const metadataHex = metadataDocument.metadata
+  const specVersion = metadataDocument.specVersion ?? DEFAULT_SPEC_VERSION
+  // the Metadata runtime API (id blake2_64("Metadata"), version 2), as a real node lists it, answered by state_call below
+  const runtimeVersion = () => ({ specName: 'node', implName: 'substrate-node', authoringVersion: 10, specVersion, implVersion: 0, apis: [[METADATA_API_ID, 2]], transactionVersion: 24, stateVersion: 0 })
   const registry = new TypeRegistry()
   const metadata = new Metadata(registry, metadataHex as `0x${string}`)
   registry.setMetadata(metadata)
@@ -52,21 +66,37 @@ export async function startCereRpcServer(scenario: CereChainScenario, metadataFi
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   const sockets = new Set<WebSocket>()
   let nextSubscription = 1
+  /** finalized-heads subscribers: each is told about every newly finalized head */
+  const headListeners = new Set<(head: number) => void>()
+  const failures = new Map<string, number>()
+  const advanceTo = (n: number) => {
+    const target = Math.min(n, chain.headers.length - 1)
+    if (target <= finalized) return
+    finalized = target
+    for (const listener of headListeners) listener(finalized)
+  }
 
   wss.on('connection', (socket) => {
     sockets.add(socket)
     const timers = new Map<string, NodeJS.Timeout>()
     const send = (message: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message))
     const notify = (method: string, subscription: string, result: unknown) => send({ jsonrpc: '2.0', method, params: { subscription, result } })
+    const listeners = new Map<string, (head: number) => void>()
     socket.on('close', () => {
       sockets.delete(socket)
       for (const timer of timers.values()) clearInterval(timer)
+      for (const listener of listeners.values()) headListeners.delete(listener)
     })
     socket.on('message', (raw) => {
       const request = JSON.parse(String(raw)) as { id: number; method: string; params?: unknown[] }
       const params = request.params ?? []
       calls.push(request.method)
       const reply = (result: unknown) => send({ jsonrpc: '2.0', id: request.id, result })
+      const failing = failures.get(request.method) ?? 0
+      if (failing > 0) {
+        failures.set(request.method, failing - 1)
+        return send({ jsonrpc: '2.0', id: request.id, error: { code: -32000, message: `injected failure of ${request.method}` } })
+      }
       const hashAt = (at: unknown) => (typeof at === 'string' ? at : chain.hashes[finalized]!)
       switch (request.method) {
         case 'rpc_methods':
@@ -85,6 +115,16 @@ export async function startCereRpcServer(scenario: CereChainScenario, metadataFi
           return reply(runtimeVersion())
         case 'state_getMetadata':
           return reply(metadataHex)
+        case 'state_call': {
+          // Metadata_metadata_versions → Vec<u32> [14]; Metadata_metadata_at_version(14) → Option<OpaqueMetadata>
+          if (params[0] === 'Metadata_metadata_versions') return reply(u8aToHex(u8aConcat(compactToU8a(1), registry.createType('u32', 14).toU8a())))
+          if (params[0] === 'Metadata_metadata_at_version' && params[1] === '0x0e000000') {
+            const bytes = registry.createType('Bytes', metadataHex).toU8a() // length-prefixed, as OpaqueMetadata
+            return reply(u8aToHex(u8aConcat(new Uint8Array([1]), bytes)))
+          }
+          unknown.push(`${request.method} ${String(params[0])}`)
+          return send({ jsonrpc: '2.0', id: request.id, error: { code: -32601, message: `runtime API not served: ${String(params[0])}` } })
+        }
         case 'chain_getBlockHash': {
           const number = params[0]
           if (number === undefined || number === null) return reply(chain.hashes[finalized])
@@ -128,15 +168,12 @@ export async function startCereRpcServer(scenario: CereChainScenario, metadataFi
           reply(id)
           let sent = finalized
           notify(method, id, chain.headerJson[sent])
-          if (scenario.advanceMs) {
-            timers.set(
-              id,
-              setInterval(() => {
-                if (finalized < chain.headers.length - 1) finalized += 1
-                if (sent < finalized) notify(method, id, chain.headerJson[(sent = finalized)])
-              }, scenario.advanceMs),
-            )
+          const listener = (head: number) => {
+            if (sent < head) notify(method, id, chain.headerJson[(sent = head)])
           }
+          listeners.set(id, listener)
+          headListeners.add(listener)
+          if (scenario.advanceMs) timers.set(id, setInterval(() => advanceTo(finalized + 1), scenario.advanceMs))
           return
         }
         case 'state_unsubscribeRuntimeVersion':
@@ -148,6 +185,9 @@ export async function startCereRpcServer(scenario: CereChainScenario, metadataFi
           const timer = timers.get(String(params[0]))
           if (timer) clearInterval(timer)
           timers.delete(String(params[0]))
+          const listener = listeners.get(String(params[0]))
+          if (listener) headListeners.delete(listener)
+          listeners.delete(String(params[0]))
           return reply(true)
         }
         default:
@@ -163,6 +203,12 @@ export async function startCereRpcServer(scenario: CereChainScenario, metadataFi
     calls,
     unknown,
     openConnections: () => sockets.size,
+    finalized: () => finalized,
+    setFinalized: advanceTo,
+    failNext: (method, count) => void failures.set(method, count),
+    dropConnections: () => {
+      for (const socket of sockets) socket.terminate()
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.terminate()
@@ -171,17 +217,17 @@ export async function startCereRpcServer(scenario: CereChainScenario, metadataFi
   }
 }
 
+/** blake2_64("Metadata"): the id of the Metadata runtime API in a runtime version's `apis`. */
+const METADATA_API_ID = u8aToHex(blake2AsU8a('Metadata', 64))
+
 const KNOWN_METHODS = [
+  'state_call',
   'rpc_methods', 'system_chain', 'system_name', 'system_version', 'system_properties', 'system_health',
   'state_getRuntimeVersion', 'state_getMetadata', 'state_getStorage', 'state_queryStorageAt', 'state_subscribeRuntimeVersion',
   'state_unsubscribeRuntimeVersion', 'chain_getBlockHash', 'chain_getFinalizedHead', 'chain_getHeader', 'chain_getBlock',
   'chain_subscribeFinalizedHeads', 'chain_unsubscribeFinalizedHeads', 'chain_subscribeNewHeads', 'chain_unsubscribeNewHeads',
   'chain_subscribeAllHeads', 'chain_unsubscribeAllHeads',
 ]
-
-function runtimeVersion() {
-  return { specName: 'node', implName: 'substrate-node', authoringVersion: 10, specVersion: SPEC_VERSION, implVersion: 0, apis: [], transactionVersion: 24, stateVersion: 0 }
-}
 
 /** Headers linked by their real hashes, the encoded `System.Events` of each block, and storage by block. */
 function buildChain(registry: Registry, scenario: CereChainScenario) {

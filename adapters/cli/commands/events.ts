@@ -1,11 +1,11 @@
-import { writeFile } from 'node:fs/promises'
 import { BridgeError } from '../../../src/errors.ts'
 import { serializeEventLines } from '../../../src/settlement/event-lines.ts'
 import { clusterParamsJson } from '../../../src/settlement/params-json.ts'
 import { clusterIdSchema } from '../../../src/schema/settlement.ts'
 import type { EraFromChain } from '../../cere/read-era.ts'
-import { parseCommandArgs, parseInteger, requirePositional } from '../args.ts'
+import { INTEGER_BOUNDS, parseCommandArgs, parseInteger, requirePositional } from '../args.ts'
 import { progress, progressDone } from '../output.ts'
+import { writeOutputFile } from '../../files/write-output.ts'
 
 const USAGE = `Usage: ccp-bridge events export --ws URL --cluster 0x… --era N [--from B] [--to B] [--window N]
                                 [--follow [--timeout S]] [--cursor FILE] [--params-out FILE] [--out FILE]
@@ -43,16 +43,24 @@ export function parseClusterId(text: string | undefined): `0x${string}` | undefi
 }
 
 /**
+ * Parses `--era N`: a whole number that fits the runtime's u32 era (0 … 4294967295); anything else is exit 2.
+ * @example parseEra('412') // 412
+ */
+export function parseEra(text: string | undefined): number | undefined {
+  return parseInteger('era', text, INTEGER_BOUNDS.era)
+}
+
+/**
  * Connects to the node (`--ws`, else `$CERE_WS_URL`), reads the era and disconnects, whatever happens.
  * @example const era = await readEraOverWs(values, '0x…', 412)
  */
 export async function readEraOverWs(values: { ws?: string; from?: string; to?: string; window?: string; follow?: boolean; timeout?: string; cursor?: string }, clusterId: string, era: number): Promise<EraFromChain> {
   const url = values.ws ?? process.env['CERE_WS_URL']
   if (!url) throw new BridgeError('BAD_ARGUMENTS', 'missing --ws URL (or $CERE_WS_URL): the Cere node to read the era from')
-  const from = parseInteger('from', values.from)
-  const to = parseInteger('to', values.to)
+  const from = parseInteger('from', values.from, INTEGER_BOUNDS.block)
+  const to = parseInteger('to', values.to, INTEGER_BOUNDS.block)
   const window = parseInteger('window', values.window)
-  const timeout = parseInteger('timeout', values.timeout)
+  const timeout = parseInteger('timeout', values.timeout, INTEGER_BOUNDS.seconds)
   // loaded here so that reading files (`reconcile --events`) never loads @polkadot/api
   const { connectCere } = await import('../../cere/connect.ts')
   const { readEraFromChain } = await import('../../cere/read-era.ts')
@@ -79,7 +87,7 @@ export async function readEraOverWs(values: { ws?: string; from?: string; to?: s
  * @example await run(['export', '--ws', 'ws://127.0.0.1:9944', '--cluster', '0x…', '--era', '412'])
  */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...eraChainOptions, 'params-out': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'ccp-bridge events')
+  const { values, positionals } = parseCommandArgs(args, { ...eraChainOptions, 'params-out': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'ccp-bridge events', { export: [] })
   if (values.help) {
     process.stdout.write(USAGE)
     return 0
@@ -88,13 +96,13 @@ export async function run(args: string[]): Promise<number> {
   if (sub !== 'export') throw new BridgeError('BAD_ARGUMENTS', `unknown subcommand events ${JSON.stringify(sub)}`, { details: 'expected: events export --ws URL --cluster 0x… --era N' })
   const clusterId = parseClusterId(values.cluster)
   if (!clusterId) throw new BridgeError('BAD_ARGUMENTS', 'missing --cluster 0x… (the 20-byte cluster id)')
-  const era = parseInteger('era', values.era)
+  const era = parseEra(values.era)
   if (era === undefined) throw new BridgeError('BAD_ARGUMENTS', 'missing --era N')
   const result = await readEraOverWs(values, clusterId, era)
   const text = serializeEventLines(result.events)
-  if (values.out) await writeFile(values.out, text)
+  if (values.out) await writeOutputFile(values.out, text)
   else process.stdout.write(text)
-  if (values['params-out']) await writeFile(values['params-out'], `${JSON.stringify(clusterParamsJson(result.params), null, 2)}\n`)
+  if (values['params-out']) await writeOutputFile(values['params-out'], `${JSON.stringify(clusterParamsJson(result.params), null, 2)}\n`)
   process.stderr.write(
     `era ${era} of cluster ${clusterId}: ${result.events.length} events from blocks ${result.range.from}..${result.range.to}${result.closed ? ', closed by ClusterEraPaid' : ', NOT closed (no ClusterEraPaid in range)'}; params at block ${result.paramsBlock}\n`,
   )

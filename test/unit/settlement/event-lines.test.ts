@@ -24,7 +24,7 @@ describe('events files (JSON Lines)', () => {
     const file = `${settlementFixtures}malformed/not-json.jsonl`
     const error = thrown(() => parseEventLines(readFileSync(file, 'utf8'), file))
     expect(error.code).toBe('EVENTS_LINE_NOT_JSON')
-    expect(error.message).toContain('line 3 is not JSON')
+    expect(error.message).toContain('line 3 is not valid JSON')
     expect(error.file).toBe(file)
   })
   it('a line without a method names the line and the field', () => {

@@ -17,4 +17,18 @@ export function loadScenario(name: string): { usage: EraUsage; params: ClusterPa
   }
 }
 
-export const SCENARIOS = ['balanced', 'partial-indebted', 'over-rewarded', 'undistributed', 'missing-era-paid', 'no-quorum', 'legacy-names', 'shares-413'] as const
+export const SCENARIOS = [
+  'balanced',
+  'partial-indebted',
+  'vault-short',
+  'silent-shortfall',
+  'charge-error',
+  'over-rewarded',
+  'undistributed',
+  'missing-era-paid',
+  'no-quorum',
+  'quorum-3-of-5',
+  'validator-scores',
+  'legacy-names',
+  'shares-413',
+] as const

@@ -1,16 +1,37 @@
 import { describe, expect, it } from 'vitest'
-import { eraQuorum } from '../../../src/settlement/quorum.ts'
+import { eraQuorum, percentMul, quorumThreshold } from '../../../src/settlement/quorum.ts'
 import { isEraEvent } from '../../../src/settlement/era-event-filter.ts'
 
 const set = (n: number) => Array.from({ length: n }, (_, i) => `v${i}`)
 const commits = (n: number, roots = 'a/b', position = 1) => Array.from({ length: n }, (_, i) => ({ validator: `v${i}`, roots, position }))
 
-describe('validator quorum (at least 67 % of the set, same roots, before the payout)', () => {
-  it('holds at exactly 67 % and fails just below', () => {
-    expect(eraQuorum(set(100), commits(67), 10).holds).toBe(true)
-    expect(eraQuorum(set(100), commits(66), 10).holds).toBe(false)
-    expect(eraQuorum(set(3), commits(2), 10)).toEqual({ validators: 3, committed: 2, holds: false }) // 66.7 %
-    expect(eraQuorum(set(5), commits(4), 10)).toEqual({ validators: 5, committed: 4, holds: true })
+describe('the quorum threshold: Percent(67) × n, rounded to nearest, ties down (as the runtime multiplies a Percent)', () => {
+  it('rounds 67 % of the set to the nearest whole validator', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 10, 100].map(quorumThreshold)).toEqual([1, 1, 2, 3, 3, 4, 5, 7, 67])
+    // 5 × 0.67 = 3.35 → 3; 4 × 0.67 = 2.68 → 3; 6 × 0.67 = 4.02 → 4; 3 × 0.67 = 2.01 → 2
+  })
+  it('rounds a tie down', () => {
+    expect(percentMul(50, 3)).toBe(1) // 1.5 → 1
+    expect(percentMul(67, 50)).toBe(33) // 33.5 → 33
+    expect(percentMul(67, 150)).toBe(100) // 100.5 → 100
+    expect(percentMul(50, 5)).toBe(2) // 2.5 → 2
+  })
+})
+
+describe('validator quorum (the same roots, before the payout, at least the threshold)', () => {
+  it.each([
+    [3, 5, true],
+    [2, 5, false],
+    [2, 3, true],
+    [1, 3, false],
+    [3, 4, true],
+    [2, 4, false],
+    [4, 6, true],
+    [3, 6, false],
+    [67, 100, true],
+    [66, 100, false],
+  ])('%i of %i: holds = %s', (committed, validators, holds) => {
+    expect(eraQuorum(set(validators), commits(committed), 10)).toEqual({ validators, committed, holds })
   })
   it('counts only the largest group of identical roots, each validator once, members only', () => {
     const mixed = [...commits(2, 'a/b'), { validator: 'v2', roots: 'c/d', position: 1 }, { validator: 'v0', roots: 'a/b', position: 2 }, { validator: 'stranger', roots: 'a/b', position: 1 }]
