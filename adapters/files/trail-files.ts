@@ -1,36 +1,99 @@
-import { createReadStream } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { extname } from 'node:path'
 import { BridgeError } from '../../src/errors.ts'
 import { protobufKind } from '../../src/activity/ddc-challenge.ts'
 import type { RawItem } from '../../src/activity/raw-item.ts'
+import { LIMITS } from '../../src/limits.ts'
 import { BatchSchema, RoundSchema, type Batch, type Round } from '../../src/schema/evidence-trail.ts'
 import { jsonPath } from '../../src/schema/json-path.ts'
 import { zodIssues } from '../../src/schema/zod-issues.ts'
-import { readInputBytes, readJsonFile } from '../cli/input.ts'
-import { protobufFields, type StreamedField } from './protobuf-stream.ts'
-import { openForReading, unreadableError } from './unreadable.ts'
+import { parseJson } from '../../src/json/parse-json.ts'
+import { readJsonFile } from '../cli/input.ts'
+import { ProtobufFile } from './protobuf-stream.ts'
+import { readLines } from './read-lines.ts'
+import { openForReading } from './unreadable.ts'
 
 /** One thing read from a trail file: a raw record item (decoded and verified later, maybe in a worker), a batch or a round. */
 export type TrailInput = { kind: 'item'; item: RawItem } | { kind: 'batch'; batch: Batch } | { kind: 'round'; round: Round }
 
+/** How a trail file is read: protobuf (`.pb`, `.bin`, or not JSON), JSON Lines (`.jsonl`, `.ndjson`, or sniffed), JSON. */
+export type TrailFormat = 'protobuf' | 'json-lines' | 'json'
+
 /**
- * Streams the contents of one trail file: `.pb` (a ChallengeResponse, one proof at a time, or a bare ActivityRecord),
- * `.jsonl`/`.ndjson` (one item per line), or JSON (one item, an array of items, a node's signed answer, or a bundle
- * `{ records, batches, rounds }`). Items are SCP record envelopes, batches (`type: "batch"`) or rounds
- * (`type: "attestation_round"`). Malformed input throws a BridgeError naming the file and line, path or byte offset.
+ * A part of a trail file that is read and verified by itself (a queue batch); parts never split a record.
+ * `whole`: the whole file (JSON, a bare ActivityRecord). `proofs`: the ChallengeResponse proofs whose fields lie in
+ * [start, end). `leaves`: fields of one large proof's value in [start, end) (its leaves). `lines`: JSON Lines from byte
+ * `start` (the first byte of line `line`) to `end`.
+ */
+export type TrailSlice =
+  | { file: string; kind: 'whole' }
+  | { file: string; kind: 'proofs'; start: number; end: number }
+  | { file: string; kind: 'leaves'; start: number; end: number }
+  | { file: string; kind: 'lines'; start: number; end: number; line: number }
+
+/**
+ * A proof larger than this is read as runs of its leaves of about this size (one item each), never whole: a node's
+ * answer for a busy bucket is one message of millions of records, and a worker thread holds one item at a time.
+ */
+export const PROOF_PART_BYTES = 256 * 1024
+
+/**
+ * Streams the contents of one trail file: `.pb` (a ChallengeResponse, one proof at a time and a large proof in runs of
+ * leaves, or a bare ActivityRecord), `.jsonl`/`.ndjson` (one item per line), or JSON (one item, an array of items, a
+ * node's signed answer, or a bundle `{ records, batches, rounds }`). Items are SCP record envelopes, batches
+ * (`type: "batch"`) or rounds (`type: "attestation_round"`). Malformed input throws a BridgeError naming the file and
+ * line, path or byte offset.
  * @example for await (const input of readTrailFile('trail.jsonl')) …
  */
 export async function* readTrailFile(file: string): AsyncGenerator<TrailInput> {
-  const ext = extname(file).toLowerCase()
-  if (ext === '.pb' || ext === '.bin') return yield* readProtobufFile(file)
-  if (ext === '.jsonl' || ext === '.ndjson') return yield* readJsonLines(file)
-  if (ext !== '.json') {
-    const text = Buffer.from(await readHead(file, 1 << 16)).toString('utf8').trimStart()
-    if (!text.startsWith('{') && !text.startsWith('[')) return yield* readProtobufFile(file)
-    if (looksLikeJsonLines(text)) return yield* readJsonLines(file)
-  }
+  const format = await trailFileFormat(file)
+  if (format === 'protobuf') return yield* readProtobufFile(file)
+  if (format === 'json-lines') return yield* readJsonLines(file)
   return yield* readJsonFile_(file)
+}
+
+/**
+ * Streams one part of a trail file (see TrailSlice); the items, offsets and errors are those a whole-file read gives
+ * for that part.
+ * @example for await (const input of readTrailSlice({ file: 'cr.pb', kind: 'leaves', start: 8, end: 1048584 })) …
+ */
+export async function* readTrailSlice(slice: TrailSlice): AsyncGenerator<TrailInput> {
+  if (slice.kind === 'whole') return yield* readTrailFile(slice.file)
+  if (slice.kind === 'lines') return yield* readJsonLines(slice.file, slice)
+  const pb = await ProtobufFile.open(slice.file)
+  try {
+    if (slice.kind === 'proofs') yield* proofItems(pb, slice.start, slice.end)
+    else yield* leafRunItems(pb, slice.start, slice.end)
+  } finally {
+    await pb.close()
+  }
+}
+
+/**
+ * How `readTrailFile` reads a file: by its extension, else by its first bytes (not `{` or `[`: protobuf; a whole JSON
+ * object on the first line and more after it: JSON Lines; else JSON).
+ * @example await trailFileFormat('trail.jsonl') // 'json-lines'
+ */
+export async function trailFileFormat(file: string): Promise<TrailFormat> {
+  const ext = extname(file).toLowerCase()
+  if (ext === '.pb' || ext === '.bin') return 'protobuf'
+  if (ext === '.jsonl' || ext === '.ndjson') return 'json-lines'
+  if (ext === '.json') return 'json'
+  const text = Buffer.from(await readHead(file, 1 << 16)).toString('utf8').trimStart()
+  if (!text.startsWith('{') && !text.startsWith('[')) return 'protobuf'
+  return looksLikeJsonLines(text) ? 'json-lines' : 'json'
+}
+
+/**
+ * What a protobuf trail file holds, from the numbers of its first two top-level fields (their values are not read, so a
+ * first proof of any size costs nothing here): a ChallengeResponse or a bare ActivityRecord. An empty file is INPUT_EMPTY.
+ * @example await protobufFileKind(pb) // 'ChallengeResponse'
+ */
+export async function protobufFileKind(pb: ProtobufFile): Promise<'ChallengeResponse' | 'ActivityRecord'> {
+  if (pb.size === 0) throw new BridgeError('INPUT_EMPTY', 'protobuf file is empty, expected a ChallengeResponse or an ActivityRecord', { file: pb.file })
+  const first = await pb.header(0, pb.size)
+  const numbers = [first.no]
+  if (first.end < pb.size) numbers.push((await pb.header(first.end, pb.size)).no)
+  return protobufKind(numbers)
 }
 
 async function readHead(file: string, size: number): Promise<Uint8Array> {
@@ -45,59 +108,59 @@ async function readHead(file: string, size: number): Promise<Uint8Array> {
 }
 
 async function* readProtobufFile(file: string): AsyncGenerator<TrailInput> {
-  const held: StreamedField[] = []
-  const fields = protobufFields(file)
-  let kind: 'ChallengeResponse' | 'ActivityRecord' | undefined
-  for await (const field of fields) {
-    if (kind === undefined) {
-      held.push(field)
-      if (held.length < 2) continue
-      kind = protobufKind(held.map((f) => f.no))
-      if (kind === 'ActivityRecord') break
-      for (const h of held) yield proofInput(file, h)
-      continue
+  const pb = await ProtobufFile.open(file)
+  try {
+    if ((await protobufFileKind(pb)) === 'ActivityRecord') {
+      yield { kind: 'item', item: { kind: 'pb-record', file, base: 0, bytes: await pb.bytes(0, pb.size) } }
+      return
     }
-    yield proofInput(file, field)
-  }
-  if (kind === undefined) {
-    if (held.length === 0) throw new BridgeError('INPUT_EMPTY', 'protobuf file is empty, expected a ChallengeResponse or an ActivityRecord', { file })
-    kind = 'ChallengeResponse'
-    for (const h of held) yield proofInput(file, h)
-  }
-  if (kind === 'ActivityRecord') {
-    const bytes = await readInputBytes(file)
-    yield { kind: 'item', item: { kind: 'pb-record', file, base: 0, bytes } }
+    yield* proofItems(pb, 0, pb.size)
+  } finally {
+    await pb.close()
   }
 }
 
-function proofInput(file: string, field: StreamedField): TrailInput {
-  if (field.no !== 1 || field.wireType !== 2) {
-    throw new BridgeError('PROTOBUF_MALFORMED', `ChallengeResponse: unexpected top-level field ${field.no} (wire type ${field.wireType}), expected proofs (field 1)`, { file, offset: field.offset })
+/** The ChallengeResponse proofs whose fields lie in [from, to): each proof one item, a large one in runs of leaves. */
+async function* proofItems(pb: ProtobufFile, from: number, to: number): AsyncGenerator<TrailInput> {
+  for (let at = from; at < to; ) {
+    const field = await pb.header(at, pb.size)
+    if (field.no !== 1 || field.wireType !== 2) {
+      throw new BridgeError('PROTOBUF_MALFORMED', `ChallengeResponse: unexpected top-level field ${field.no} (wire type ${field.wireType}), expected proofs (field 1)`, { file: pb.file, offset: field.offset })
+    }
+    if (field.end - field.valueOffset <= PROOF_PART_BYTES) yield proofPart(pb.file, field.valueOffset, await pb.bytes(field.valueOffset, field.end))
+    else yield* leafRunItems(pb, field.valueOffset, field.end)
+    at = field.end
   }
-  return { kind: 'item', item: { kind: 'pb-proof', file, base: field.valueOffset, bytes: field.value } }
 }
 
-async function* readJsonLines(file: string): AsyncGenerator<TrailInput> {
-  const stream = createReadStream(file, { encoding: 'utf8' })
-  const failed = new Promise<never>((_, reject) => stream.once('error', (cause) => reject(unreadableError(file, cause))))
-  failed.catch(() => {})
-  const lines = createInterface({ input: stream, crlfDelay: Infinity })
-  let n = 0
-  const iterator = lines[Symbol.asyncIterator]()
-  for (;;) {
-    const next = await Promise.race([iterator.next(), failed])
-    if (next.done) break
-    n++
-    const line = next.value.trim()
+/**
+ * The fields of one proof's value in [from, to) (its leaves, and its other fields), as items of consecutive fields of
+ * about PROOF_PART_BYTES each: every run is itself a valid Proof encoding, decoded as the whole proof would be.
+ */
+async function* leafRunItems(pb: ProtobufFile, from: number, to: number): AsyncGenerator<TrailInput> {
+  let start = from
+  for (let at = from; at < to; ) {
+    const field = await pb.header(at, to, 'Proof', start)
+    if (field.end - start > PROOF_PART_BYTES && at > start) {
+      yield proofPart(pb.file, start, await pb.bytes(start, at))
+      start = at
+    }
+    at = field.end
+  }
+  if (to > start) yield proofPart(pb.file, start, await pb.bytes(start, to))
+}
+
+function proofPart(file: string, base: number, bytes: Uint8Array): TrailInput {
+  return { kind: 'item', item: { kind: 'pb-proof', file, base, bytes } }
+}
+
+async function* readJsonLines(file: string, range?: { start: number; end: number; line: number }): AsyncGenerator<TrailInput> {
+  for await (const { text, line: n } of readLines(file, LIMITS.trailLine, range)) {
+    const line = text.trim()
     if (line === '') continue
     const where = `line ${n}`
     if (line.includes('"type"')) {
-      let value: unknown
-      try {
-        value = JSON.parse(line)
-      } catch (cause) {
-        throw new BridgeError('INPUT_NOT_JSON', `${where}: not valid JSON`, { file, details: (cause as Error).message, cause })
-      }
+      const value = parseJson(line, { file, line: n }) // strict: duplicate keys and lone surrogates refused
       const typed = typedItem(value, file, where)
       if (typed) {
         yield typed
@@ -109,7 +172,7 @@ async function* readJsonLines(file: string): AsyncGenerator<TrailInput> {
 }
 
 async function* readJsonFile_(file: string): AsyncGenerator<TrailInput> {
-  const { value, text } = await readJsonFile(file)
+  const { value, text } = await readJsonFile(file, LIMITS.trailJson)
   if (isNodeAnswer(value)) {
     yield { kind: 'item', item: { kind: 'node-answer', file, text } }
     return

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads'
 import { BridgeError } from '../../src/errors.ts'
 import type { RawItem } from '../../src/activity/raw-item.ts'
 import type { TrailEntry } from '../../src/activity/trail-entry.ts'
+import { errorFromFields, type ErrorFields } from './error-fields.ts'
 
 /** A small young generation per worker: verification allocates short-lived buffers, and RSS must stay flat. */
 const YOUNG_GENERATION_MB = 2
@@ -11,72 +12,74 @@ const OLD_GENERATION_MB = 48
 
 type Pending = { resolve(entries: TrailEntry[]): void; reject(error: unknown): void }
 
-/** The number of worker threads to use by default: every core. */
+/** The number of worker threads to use by default, and the most a pool starts: every core. */
 export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism())
 }
 
 /**
+ * The number of worker threads a pool may start for `requested`: at most one per core (more threads than cores verify
+ * no faster and each costs its own heap), at least one.
+ * @example boundedWorkerCount(1000) // 2 on a 2-core machine
+ */
+export function boundedWorkerCount(requested: number): number {
+  return Math.max(1, Math.min(requested, defaultWorkerCount()))
+}
+
+/**
  * A pool of worker threads that decode and verify trail items. Items go in batches (their byte buffers are
- * transferred, not copied); each batch goes to the least busy worker; results come back as TrailEntries.
+ * transferred, not copied); each batch goes to an idle worker, or starts a new one while the pool is below its size
+ * (so a small trail starts one worker, never more workers than batches), else to the least busy worker. Results come
+ * back as TrailEntries.
  * @example const pool = await VerifyPool.start(2); const entries = await pool.run(items); await pool.close()
  */
 export class VerifyPool {
-  private readonly workers: Worker[]
-  private readonly load: number[]
+  private readonly workers: Worker[] = []
+  private readonly load: number[] = []
   private readonly pending = new Map<number, Pending & { worker: number }>()
-  /** workers that failed or exited: no batch goes to them again */
+  /** workers that failed or exited: no batch goes to them again, and they are not replaced */
   private readonly dead = new Set<number>()
   private nextId = 0
 
-  private constructor(workers: Worker[]) {
-    this.workers = workers
-    this.load = workers.map(() => 0)
-    workers.forEach((worker, w) => {
-      worker.on('message', (msg: { id?: number; entries?: TrailEntry[]; hashes?: Uint8Array; error?: any }) => {
-        if (msg.id === undefined) return
-        const p = this.pending.get(msg.id)
-        if (!p) return
-        this.pending.delete(msg.id)
-        this.load[w]!--
-        if (msg.error) p.reject(new BridgeError(msg.error.code, msg.error.shortMessage, { ...msg.error }))
-        else {
-          const entries = msg.entries ?? []
-          entries.forEach((entry, i) => (entry.leafHash = msg.hashes!.subarray(i * 32, i * 32 + 32)))
-          p.resolve(entries)
-        }
-      })
-      worker.on('error', (error) => this.fail(w, `failed: ${error.message}`, error))
-      worker.on('exit', (code) => this.fail(w, `exited with code ${code}`))
-    })
-  }
+  private constructor(
+    /** the most workers this pool starts */
+    readonly size: number,
+  ) {}
 
   /**
-   * Starts `size` workers and waits until they are ready. Each runs the compiled verify-worker.js (see `workerEntry`).
+   * A pool of at most `size` workers (bounded by `boundedWorkerCount`), started as batches arrive. Each runs the
+   * compiled verify-worker.js (see `workerEntry`).
    */
   static async start(size = defaultWorkerCount()): Promise<VerifyPool> {
-    const entry = workerEntry()
-    const workers = Array.from({ length: size }, () => new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB } }))
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const onMessage = (m: { ready?: boolean }) => {
-              if (m.ready) {
-                worker.off('message', onMessage)
-                resolve()
-              }
-            }
-            worker.on('message', onMessage)
-            worker.once('error', (e) => reject(new BridgeError('WORKER_FAILED', `verification worker did not start: ${e.message}`, { kind: 'internal', cause: e })))
-          }),
-      ),
-    )
-    return new VerifyPool(workers)
+    return new VerifyPool(boundedWorkerCount(size))
   }
 
-  get size(): number {
+  /** The number of workers started so far. */
+  get started(): number {
     return this.workers.length
+  }
+
+  private spawn(): number {
+    const w = this.workers.length
+    const worker = new Worker(workerEntry(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB } })
+    this.workers.push(worker)
+    this.load.push(0)
+    worker.on('message', (msg: { id?: number; entries?: TrailEntry[]; hashes?: Uint8Array; error?: ErrorFields }) => {
+      if (msg.id === undefined) return
+      const p = this.pending.get(msg.id)
+      if (!p) return
+      this.pending.delete(msg.id)
+      this.load[w]!--
+      if (msg.error) p.reject(errorFromFields(msg.error))
+      else {
+        const entries = msg.entries ?? []
+        entries.forEach((entry, i) => (entry.leafHash = msg.hashes!.subarray(i * 32, i * 32 + 32)))
+        p.resolve(entries)
+      }
+    })
+    worker.on('error', (error) => this.fail(w, `failed: ${error.message}`, error))
+    worker.on('exit', (code) => this.fail(w, `exited with code ${code}`))
+    return w
   }
 
   /** Marks a worker dead and rejects the batches it held. */
@@ -89,10 +92,22 @@ export class VerifyPool {
     }
   }
 
-  /** Decodes and verifies a batch of items in the least busy live worker. The items' buffers are transferred. */
-  run(items: RawItem[]): Promise<TrailEntry[]> {
+  /** The worker for the next batch: an idle live one, else a new one while below `size`, else the least busy live one. */
+  private pick(): number {
     let w = -1
-    for (let i = 0; i < this.load.length; i++) if (!this.dead.has(i) && (w < 0 || this.load[i]! < this.load[w]!)) w = i
+    for (let i = 0; i < this.workers.length; i++) if (!this.dead.has(i) && (w < 0 || this.load[i]! < this.load[w]!)) w = i
+    if ((w < 0 || this.load[w]! > 0) && this.workers.length < this.size) return this.spawn()
+    return w
+  }
+
+  /** Starts every worker now (a long-lived process, such as a queue worker, pays the start-up once, up front). */
+  warm(): void {
+    while (this.workers.length < this.size) this.spawn()
+  }
+
+  /** Decodes and verifies a batch of items in a worker. The items' buffers are transferred. */
+  run(items: RawItem[]): Promise<TrailEntry[]> {
+    const w = this.pick()
     if (w < 0) return Promise.reject(new BridgeError('WORKER_FAILED', 'no verification worker is running', { kind: 'internal' }))
     const id = this.nextId++
     this.load[w]!++

@@ -1,7 +1,7 @@
 // Worker thread: decodes raw trail items and verifies every signature in them, returning compact TrailEntries.
 import { parentPort } from 'node:worker_threads'
-import { BridgeError } from '../../src/errors.ts'
 import type { RawItem } from '../../src/activity/raw-item.ts'
+import { errorFields } from './error-fields.ts'
 import { verifyItems } from './verify-items.ts'
 
 parentPort!.on('message', (message: { id: number; items: RawItem[] }) => {
@@ -15,15 +15,7 @@ parentPort!.on('message', (message: { id: number; items: RawItem[] }) => {
       })
       parentPort!.postMessage({ id: message.id, entries: plain, hashes }, [hashes.buffer])
     },
-    (error: unknown) => {
-      const e = error instanceof BridgeError ? error : undefined
-      parentPort!.postMessage({
-        id: message.id,
-        error: e
-          ? { code: e.code, shortMessage: e.shortMessage, details: e.details, file: e.file, path: e.path, offset: e.offset, kind: e.kind }
-          : { code: 'INTERNAL', shortMessage: (error as Error)?.message ?? String(error), kind: 'internal' },
-      })
-    },
+    (error: unknown) => parentPort!.postMessage({ id: message.id, error: errorFields(error) }),
   )
 })
 parentPort!.postMessage({ ready: true })

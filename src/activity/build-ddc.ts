@@ -64,6 +64,54 @@ export function buildChallengeResponse(proofs: Uint8Array[][]): Uint8Array {
   return concat(parts)
 }
 
+/** One leaf of a proof: a record (its ActivityRecord bytes) or a link to a record held elsewhere. */
+export type ProofLeaf = { record: Uint8Array } | { link: { nodeId: Uint8Array; bucketId: number; recordId: Uint8Array } }
+
+/**
+ * Builds one `Proof` message with every field of the wire spec: its Merkle tree node id, usage aggregate, path and
+ * leaves (record leaves embed the ActivityRecord bytes exactly as given). Wrap proofs with `challengeResponseOf`.
+ * @example challengeResponseOf([buildProof({ merkleTreeNodeId: 3, path: [hash], leaves: [{ record }] })])
+ */
+export function buildProof(proof: { merkleTreeNodeId?: number; usage?: { stored: number; delivered: number; puts: number; gets: number }; path?: Uint8Array[]; leaves: ProofLeaf[] }): Uint8Array {
+  const parts: Uint8Array[] = []
+  if (proof.merkleTreeNodeId !== undefined) parts.push(varintField(1, proof.merkleTreeNodeId))
+  if (proof.usage) {
+    const u = proof.usage
+    parts.push(lengthField(2, concat([varintField(1, u.stored), varintField(2, u.delivered), varintField(3, u.puts), varintField(4, u.gets)])))
+  }
+  for (const p of proof.path ?? []) parts.push(lengthField(3, p))
+  for (const leaf of proof.leaves) {
+    if ('record' in leaf) parts.push(recordLeaf(leaf.record))
+    else parts.push(lengthField(4, lengthField(2, lengthField(1, concat([lengthField(1, leaf.link.nodeId), varintField(2, leaf.link.bucketId), lengthField(3, leaf.link.recordId)])))))
+  }
+  return concat(parts)
+}
+
+/**
+ * A ChallengeResponse of the given Proof messages (see `buildProof`).
+ * @example challengeResponseOf([proofA, proofB])
+ */
+export function challengeResponseOf(proofs: Uint8Array[]): Uint8Array {
+  return concat(proofs.map((p) => lengthField(1, p)))
+}
+
+/**
+ * One `Proof.leaves` entry holding a record (Leaf.record → LeafRecord.record), the record bytes embedded as given:
+ * what a proof's value is made of, leaf after leaf (a generator can stream them).
+ * @example Buffer.concat(records.map(recordLeaf)) // a proof's leaves
+ */
+export function recordLeaf(record: Uint8Array): Uint8Array {
+  return lengthField(4, lengthField(1, lengthField(1, record)))
+}
+
+/**
+ * The tag and length of a length-delimited field `no` whose value is `length` bytes (the value follows it).
+ * @example lengthPrefix(1, proofBytes) // a ChallengeResponse.proofs header
+ */
+export function lengthPrefix(no: number, length: number): Uint8Array {
+  return Uint8Array.from([...varint(no * 8 + 2), ...varint(length)])
+}
+
 function varint(n: number): number[] {
   const out: number[] = []
   while (n >= 0x80) {
@@ -79,7 +127,7 @@ function varintField(no: number, value: number): Uint8Array {
 }
 
 function lengthField(no: number, value: Uint8Array): Uint8Array {
-  return concat([Uint8Array.from([...varint(no * 8 + 2), ...varint(value.length)]), value])
+  return concat([lengthPrefix(no, value.length), value])
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -1,4 +1,4 @@
-import { BridgeError } from '../errors.ts'
+import { parseJson } from '../json/parse-json.ts'
 import { decodeProof } from './ddc-challenge.ts'
 import { decodeActivityRecord, type DdcRecord } from './ddc-record.ts'
 import { parseNodeAnswer, type NodeAnswer } from './node-answer.ts'
@@ -30,12 +30,8 @@ export function decodeRawItem(item: RawItem): Array<ScpRecord | DdcRecord | Node
     case 'node-answer':
       return [parseNodeAnswer(item.text, { file: item.file })]
     case 'scp-json': {
-      let value: unknown
-      try {
-        value = JSON.parse(item.text)
-      } catch (cause) {
-        throw new BridgeError('INPUT_NOT_JSON', `${item.where}: not valid JSON`, { file: item.file, details: (cause as Error).message, cause })
-      }
+      // strict: a key twice or a lone surrogate is refused, naming the file, line and JSON path
+      const value = parseJson(item.text, item.where.startsWith('line ') ? { file: item.file, line: Number(item.where.slice(5)) } : { file: item.file, path: item.where })
       return [parseScpRecord(value, { file: item.file, where: item.where })]
     }
   }

@@ -3,6 +3,7 @@ import { base64ToBytes, bytesToHex, hexToBytes, utf8 } from '../crypto/bytes.ts'
 import { publicKeyFromText } from '../crypto/ss58.ts'
 import { SCP_ROLES, ScpEnvelopeSchema, ScpPayloadSchema, type ScpPayload } from '../schema/evidence-scp.ts'
 import { zodIssues } from '../schema/zod-issues.ts'
+import { parseJson } from '../json/parse-json.ts'
 import { normalizeKey } from './keys.ts'
 import { verifyChecks, type RecordVerification } from './record-verification.ts'
 import { signatureProblem, verifySignature, type SignatureCheck } from './signature.ts'
@@ -40,8 +41,10 @@ export function parseScpRecord(value: unknown, origin: { file?: string; where?: 
   const payloadBytes = base64ToBytes(envelope.data.payload, at('$.payload'))
   let json: unknown
   try {
-    json = JSON.parse(utf8.decode(payloadBytes))
+    json = parseJson(utf8.decode(payloadBytes), at('$.payload(decoded)'))
   } catch (cause) {
+    // a key twice in the signed payload (two readers would see two records) or a lone surrogate: refused with its path
+    if (cause instanceof BridgeError && cause.code !== 'INPUT_NOT_JSON' && cause.code !== 'INPUT_EMPTY') throw cause
     throw new BridgeError('SCP_PAYLOAD_NOT_JSON', 'SCP record payload (base64url-decoded) is not UTF-8 JSON', { ...at('$.payload'), details: (cause as Error).message, cause })
   }
   const payload = ScpPayloadSchema.safeParse(json)

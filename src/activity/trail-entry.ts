@@ -17,6 +17,10 @@ export type TrailEntry = {
   kind: 'scp' | 'ddc' | 'node-answer'
   recordId: string
   file?: string
+  /** where the record is in its file: the byte offset of a DDC record */
+  offset?: number
+  /** where the record is in its file: the line or JSON path of an SCP record (`line 3`, `$.records[2]`) */
+  where?: string
   /** RFC 9162 leaf hash of the record's signed bytes (SCP payload, DDC record bytes as received) */
   leafHash: Uint8Array
   /** record time in ms since the epoch, when the record has one */
@@ -46,6 +50,7 @@ export function trailEntry(record: ScpRecord | DdcRecord | NodeAnswer, verify: t
       kind: 'scp',
       recordId: record.recordId,
       ...file,
+      where: record.where,
       leafHash: merkleLeafHash(record.payloadBytes),
       timeMs: Date.parse(record.payload.timestamp),
       agent: normalizeKey(record.payload.agent),
@@ -62,6 +67,7 @@ export function trailEntry(record: ScpRecord | DdcRecord | NodeAnswer, verify: t
       kind: 'ddc',
       recordId: record.recordId,
       ...file,
+      offset: record.offset,
       leafHash: merkleLeafHash(record.bytes),
       timeMs: Number(record.timestampMs),
       agent: null,

@@ -94,6 +94,42 @@ describe('ccp-bridge trail verify', () => {
     expect(round.stdout).toMatch(/3\/5 agree \(need 4\) → FAIL/)
   })
 
+  it('exits 2 when nothing was checked: [], an empty file, an --agent or a period that selects no record, --from after --to', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccp-trail-nothing-'))
+    try {
+      const emptyArray = join(dir, 'empty-array.json')
+      const emptyLines = join(dir, 'empty.jsonl')
+      const onlyRound = join(dir, 'only-batch.jsonl')
+      writeFileSync(emptyArray, '[]\n')
+      writeFileSync(emptyLines, '')
+      writeFileSync(onlyRound, '{"type":"batch","cluster":"c","era":1,"root":"0x0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8","records":[]}\n')
+      const cases: Array<[string[], RegExp]> = [
+        [[emptyArray], /empty-array\.json: nothing was checked: the trail holds no activity record/],
+        [[emptyLines], /empty\.jsonl: nothing was checked: the trail holds no activity record/],
+        [[emptyLines, emptyArray], /nothing was checked: the trail holds no activity record \(the 2 files are empty/],
+        [[onlyRound], /nothing was checked: the trail holds no activity record \(the file is empty or holds only batches and rounds\)/],
+        [[f('trail.jsonl'), '--agent', `ed25519:${'ab'.repeat(32)}`], /nothing was checked: none of the trail's 6 record\(s\) is of agent 0xabab/],
+        [[f('trail.jsonl'), '--from', '2030-01-01T00:00:00Z', '--to', '2030-02-01T00:00:00Z'], /none of the trail's 6 record\(s\) is timed from 2030-01-01T00:00:00.000Z to 2030-02-01T00:00:00.000Z/],
+        [[f('trail.jsonl'), '--from', '2026-08-01T00:00:00Z', '--to', '2026-07-01T00:00:00Z'], /--from 2026-08-01T00:00:00.000Z is after --to 2026-07-01T00:00:00.000Z/],
+      ]
+      const results = await Promise.all(cases.map(([args]) => runCli(['trail', 'verify', ...args])))
+      results.forEach((r, i) => {
+        expect(r.code, cases[i]![0].join(' ')).toBe(2)
+        expect(r.stdout, cases[i]![0].join(' ')).toBe('')
+        expect(r.stderr, cases[i]![0].join(' ')).toMatch(cases[i]![1])
+      })
+      const json = await runCli(['trail', 'verify', emptyArray, '--json'])
+      expect(json.code).toBe(2)
+      expect(json.json().error).toMatchObject({ code: 'TRAIL_NOTHING_CHECKED', file: emptyArray })
+      // a selection that keeps a record still verifies
+      const some = await runCli(['trail', 'verify', f('trail.jsonl'), '--from', '2026-01-01T00:00:00Z', '--to', '2027-01-01T00:00:00Z', '--json'])
+      expect(some.code).toBe(0)
+      expect(some.json()).toMatchObject({ records: 6, ok: true })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('exits 2 naming the file, item and field or byte offset for malformed input', async () => {
     const cases: Array<[string, RegExp]> = [
       ['cases/truncated.pb', /truncated\.pb \(byte \d+\): field 1 declares \d+ bytes but the file ends after \d+ \(truncated\)/],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { availableParallelism } from 'node:os'
 import { VerifyPool } from '../../../adapters/workers/pool.ts'
 import type { RawItem } from '../../../src/activity/raw-item.ts'
 
@@ -32,5 +33,22 @@ describe('the verification worker pool', () => {
 
     await workers[1]!.terminate()
     await expect(pool.run(items())).rejects.toMatchObject({ code: 'WORKER_FAILED' })
+  })
+})
+
+describe('the pool size', () => {
+  it('is at most one worker per core whatever is asked, and workers start only as batches need them', async () => {
+    const pool = await VerifyPool.start(1000)
+    try {
+      expect(pool.size).toBe(Math.max(1, availableParallelism()))
+      expect(pool.started).toBe(0)
+      const entries = await pool.run(items())
+      expect(entries.map((e) => e.verification.valid)).toEqual([true, true, true, true, true, true])
+      expect(pool.started).toBe(1) // one batch of work: one worker, never 1000
+      await Promise.all([pool.run(items()), pool.run(items()), pool.run(items()), pool.run(items())])
+      expect(pool.started).toBe(pool.size)
+    } finally {
+      await pool.close()
+    }
   })
 })
