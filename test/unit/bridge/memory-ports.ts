@@ -2,7 +2,7 @@ import { getAddress } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { ccpDomain, ccpTypes } from '../../../src/crypto/eip712.ts'
 import { certificateUri } from '../../../src/certificate/hash.ts'
-import { publishMessage, toPublishParams } from '../../../src/certificate/onchain.ts'
+import { publishMessage, requiredReserve, toPublishParams } from '../../../src/certificate/onchain.ts'
 import { certificateSchema } from '../../../src/schema/certificate.ts'
 import type { Address, AnchorRequest, ContentStore, GrantInput, GrantSource, Hex, PublishSignatures, Registry, RegistryEvent, RegistryRecord, StateStore, TypedDataSigner } from '../../../src/ports.ts'
 
@@ -64,11 +64,15 @@ export function memoryGar(): GrantSource & { agreementsOf: Map<string, unknown[]
 export function memoryRegistry(chainId = 31337, address: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3') {
   const records = new Map<Hex, RegistryRecord>()
   const signatures = new Map<Hex, PublishSignatures>()
-  const nonces = new Map<string, bigint>()
   const stakes = new Map<string, bigint>()
+  /** reserves by `operator/certHash`, in a 6-decimal USDC (the vault's one exogenous token here) */
+  const reserves = new Map<string, { amount: bigint }>()
+  const usdc = { token: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' as Address, symbol: 'USDC', decimals: 6 }
   const events: RegistryEvent[] = []
-  const calls = { publish: 0, revoke: 0, stake: 0 }
+  const calls = { publish: 0, revoke: 0, stake: 0, fund: 0 }
   let block = 1n
+  /** the blocks after which a reorg happened: a block's hash changes with each fork below it */
+  const forks: bigint[] = []
   const faults: { revoke?: () => void } = {}
   const anchor = async (request: AnchorRequest): Promise<{ txHash: Hex }> => {
     calls.publish++
@@ -76,12 +80,9 @@ export function memoryRegistry(chainId = 31337, address: Address = '0x5FbDB23156
     const cert = certificateSchema.parse(request.certificate)
     const params = toPublishParams(cert, { certHash: request.certHash, ipfsUri: request.uri })
     const domain = ccpDomain(chainId, address)
-    const nonce = nonces.get(request.operator.address) ?? 0n
-    const agentNonce = nonces.get(request.agent.address) ?? 0n
-    const operatorSig = await request.operator.signTypedData({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, request.operator.address, nonce) })
-    const agentSig = await request.agent.signTypedData({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, request.operator.address, agentNonce) })
-    nonces.set(request.operator.address, nonce + 1n)
-    nonces.set(request.agent.address, agentNonce + 1n)
+    const agentSig = await request.agent.signTypedData({ domain, types: ccpTypes, primaryType: 'Publish', message: publishMessage(params, request.operator.address) })
+    const reserve = reserves.get(`${request.operator.address.toLowerCase()}/${request.certHash}`)
+    if (!reserve || reserve.amount < requiredReserve(cert.derived_metrics.certificate_class, params.containmentBound, 6)) throw new Error(`ReserveInsufficient(${reserve?.amount ?? 0n})`) // as CCPRegistry.publish
     for (const [hash, r] of records) {
       if (r.agent === params.agent && r.status === 'ACTIVE') {
         r.status = 'EXPIRED'
@@ -104,7 +105,7 @@ export function memoryRegistry(chainId = 31337, address: Address = '0x5FbDB23156
       ipfsUri: request.uri,
       auditors: params.attestations.map((a) => a.auditor),
     })
-    signatures.set(request.certHash, { operatorSig, agentSig, attestorSigs: cert.attestations.map((a) => a.signature as Hex), nonce, agentNonce, txHash, operator: getAddress(request.operator.address) })
+    signatures.set(request.certHash, { agentSig, attestorSigs: cert.attestations.map((a) => a.signature as Hex), txHash, operator: getAddress(request.operator.address) })
     events.push({ kind: 'published', certHash: request.certHash, agent: params.agent, operator: getAddress(request.operator.address), blockNumber: block, logIndex: 0 })
     return { txHash }
   }
@@ -134,10 +135,38 @@ export function memoryRegistry(chainId = 31337, address: Address = '0x5FbDB23156
       stakes.set(key, (stakes.get(key) ?? 0n) + amount)
       return '0x01' as Hex
     },
+    attestationOf: async (auditor, certHash) => ({ bonded: true, staked: stakes.get(`${auditor.toLowerCase()}/${certHash}`) ?? 0n }),
+    minStake: async (certificateClass) => ({ C1: 100_000_000n, C2: 1_000_000_000n, C3: 5_000_000_000n })[certificateClass],
+    reserveOf: async (certHash, operator) => {
+      const reserve = reserves.get(`${operator.toLowerCase()}/${certHash}`)
+      return reserve ? { ...usdc, deposited: reserve.amount, backing: reserve.amount, exogenous: true } : { token: null, symbol: null, decimals: 0, deposited: 0n, backing: 0n, exogenous: false }
+    },
+    fundReserve: async (operator, certHash, _token, amount) => {
+      calls.fund++
+      const key = `${operator.address.toLowerCase()}/${certHash}`
+      reserves.set(key, { amount: (reserves.get(key)?.amount ?? 0n) + amount })
+      return '0x02' as Hex
+    },
+    exogenousTokens: async () => [usdc],
+    lifecycle: async (certHash) => {
+      const r = records.get(certHash)
+      return r ? { status: r.status, terminatedAt: null, graceEndsAt: null, settled: false, challengeOpen: r.status === 'CHALLENGED', challengeUpheld: false } : undefined
+    },
+    verifyTypedData: async () => false,
     latestCertificate: async (agent) => [...records.values()].filter((r) => r.agent.toLowerCase() === agent.toLowerCase()).at(-1)?.certHash,
-    events: async (afterBlock) => ({ events: events.filter((e) => e.blockNumber > afterBlock), toBlock: block }),
+    events: async (fromBlock, toBlock = block) => ({ events: events.filter((e) => e.blockNumber >= fromBlock && e.blockNumber <= toBlock), toBlock }),
+    blockNumber: async () => block,
+    blockHash: async (n) => (n <= block ? (`0x${forks.filter((at) => n > at).length.toString(16).padStart(8, '0')}${n.toString(16).padStart(56, '0')}` as Hex) : undefined),
   }
-  return { registry, records, calls, faults }
+  /** mines `count` empty blocks */
+  const mine = (count = 1) => void (block += BigInt(count))
+  /** drops the newest `depth` blocks and their events (not the records they changed); every block after the fork point gets a new hash */
+  const reorg = (depth: number) => {
+    block -= BigInt(depth)
+    forks.push(block)
+    for (let i = events.length - 1; i >= 0; i--) if (events[i]!.blockNumber > block) events.splice(i, 1)
+  }
+  return { registry, records, calls, faults, events, mine, reorg }
 }
 
 import { parseScpRecord } from '../../../src/activity/scp-record.ts'
