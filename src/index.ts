@@ -2,7 +2,7 @@
  * `cere-ccp-bridge`: the library entry. The pure core only (no sockets, files, clock or randomness; no chain SDK is
  * loaded): the use cases written against the ports, certificate validation and hashing, the evidence verifiers, era
  * reconciliation, the error class and its stable codes, and the zod schemas with their types. The adapters that talk
- * to real systems are the subpath exports `cere-ccp-bridge/evm`, `/node`, `/cere` and `/contracts` (docs/library.md).
+ * to real systems are the subpath exports `cere-ccp-bridge/evm`, `/node`, `/cere` and `/contracts` (README.md, "Use as a library").
  * @example import { validateCertificate, certificateHash, parseJson } from 'cere-ccp-bridge'
  */
 

@@ -25,8 +25,8 @@ describe('package.json exports', () => {
     expect(manifest.exports['.']).toEqual({ types: manifest.types, default: manifest.main })
   })
 
-  it('docs/library.md documents every entry point', () => {
-    const docs = readFileSync(join(projectDir, 'docs/library.md'), 'utf8')
+  it("the README's 'Use as a library' section documents every entry point", () => {
+    const docs = readFileSync(join(projectDir, 'README.md'), 'utf8')
     for (const subpath of Object.keys(manifest.exports).filter((s) => s !== './package.json')) {
       expect(docs, subpath).toContain(subpath === '.' ? '| `cere-ccp-bridge` |' : `| \`cere-ccp-bridge/${subpath.slice(2)}\` |`)
     }

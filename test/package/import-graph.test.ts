@@ -127,7 +127,7 @@ describe('the import graph of the package entry points (from dist/, in a fresh N
     expect(names).toEqual(expect.arrayContaining(expected[entry]!))
     const loaded = packagesOf(run.modules)
     expect(FORBIDDEN[entry]!.filter((name) => loaded.has(name))).toEqual([])
-    // and it does load what docs/library.md says it loads (the recorder sees package loads at all)
+    // and it does load what the README's 'Use as a library' section says it loads (the recorder sees package loads at all)
     const loads: Record<string, string> = { 'cere-ccp-bridge/contracts': 'viem', 'cere-ccp-bridge/evm': 'viem', 'cere-ccp-bridge/node': 'pg', 'cere-ccp-bridge/cere': '@polkadot/api' }
     expect(loaded.has(loads[entry]!)).toBe(true)
   })
