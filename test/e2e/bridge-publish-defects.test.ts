@@ -11,6 +11,7 @@ import { certificateHash } from '../../src/certificate/hash.ts'
 import { ccpDomain, ccpTypes } from '../../src/crypto/eip712.ts'
 import { keySigner } from '../../adapters/evm/registry-port.ts'
 import { runCli } from '../support/cli.ts'
+import { INVALID_CERTIFICATE_EDITS } from '../support/invalid-certificates.ts'
 import { certifyScenario } from '../support/certify-cli.ts'
 
 // issue 12's publish / renew defects (1, 3, 7, 14), each reproduced through the command line
@@ -56,14 +57,7 @@ afterAll(async () => {
 
 describe('issue 12: publish and renew defects', { timeout: 240_000 }, () => {
   it('defect 1: publish refuses what `cert validate` rejects (re-hashed and re-signed correctly), before storing or anchoring anything', async () => {
-    const cases: Array<[string, (c: any) => void]> = [
-      ['RESERVE_NOT_EXOGENOUS', (c) => (c.reserve.exogenous = false)],
-      ['RESERVE_RATIO_MISMATCH', (c) => (c.reserve.reserve_ratio = 2.5)],
-      ['CERTIFICATE_ID_NOT_UUID_V4', (c) => (c.certificate_id = '550e8400-e29b-11d4-a716-446655440000')],
-      ['LAYER_COUNT_MISMATCH', (c) => (c.derived_metrics.agent_independent_layer_count = 9)],
-      ['CHAIN_ID_MISMATCH', (c) => (c.identity.chain_id = 1)],
-    ]
-    for (const [code, change] of cases) {
+    for (const [code, change] of INVALID_CERTIFICATE_EDITS) {
       const cert = await variant(`invalid-${code}.json`, change)
       const validate = await runCli(['cert', 'validate', cert, '--chain-id', '31337', '--now', SCENARIO.now, '--json'])
       expect(validate.code, code).toBe(1)

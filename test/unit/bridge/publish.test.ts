@@ -5,6 +5,7 @@ import { publish, type PublishInput } from '../../../src/bridge/publish.ts'
 import { certificateUri } from '../../../src/certificate/hash.ts'
 import { BridgeError } from '../../../src/errors.ts'
 import { memoryRegistry, memoryState, memoryStore, scenarioEvidence, signer } from './memory-ports.ts'
+import { INVALID_CERTIFICATE_EDITS } from '../../support/invalid-certificates.ts'
 
 const scenario = buildScenario()
 const operator = signer(scenario.evm.operator.devPrivateKey)
@@ -126,14 +127,7 @@ describe('publish', () => {
 
   it('issue 12 defect 1: refuses what `cert validate` rejects (each rule, re-hashed and re-signed correctly), sending nothing', async () => {
     const { input, calls, store } = await setup()
-    const cases: Array<[string, (c: any) => void]> = [
-      ['RESERVE_NOT_EXOGENOUS', (c) => (c.reserve.exogenous = false)],
-      ['RESERVE_RATIO_MISMATCH', (c) => (c.reserve.reserve_ratio = 2.5)],
-      ['CERTIFICATE_ID_NOT_UUID_V4', (c) => (c.certificate_id = '550e8400-e29b-11d4-a716-446655440000')],
-      ['LAYER_COUNT_MISMATCH', (c) => (c.derived_metrics.agent_independent_layer_count = 9)],
-      ['CHAIN_ID_MISMATCH', (c) => (c.identity.chain_id = 1)],
-    ]
-    for (const [code, change] of cases) {
+    for (const [code, change] of INVALID_CERTIFICATE_EDITS) {
       const error = await publish({ ...input, bytes: edited(input.bytes, change) }).catch((e) => e)
       expect(error, code).toMatchObject({ code: 'CERTIFICATE_INVALID', kind: 'check' })
       expect(error.details).toContain(code)
