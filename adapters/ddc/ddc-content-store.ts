@@ -6,6 +6,9 @@ import type { FileUri as FileUriClass } from '../../node_modules/@cere-ddc-sdk/d
 import type { ContentStore } from '../../src/ports.ts'
 import { certificateCid, parseCertificateUri } from '../../src/certificate/hash.ts'
 
+/** The DDC SDK version this store is written and tested against (package.json's optional peer dependency). */
+export const DDC_SDK_VERSION = '2.16.1'
+
 /** The Cere networks the DDC SDK has presets for. */
 export const DDC_NETWORKS = ['devnet', 'testnet', 'mainnet'] as const
 export type DdcNetwork = (typeof DDC_NETWORKS)[number]
@@ -49,7 +52,13 @@ export async function ddcContentStore(config: DdcStoreConfig): Promise<ContentSt
   try {
     sdk = (await import('@cere-ddc-sdk/ddc-client')) as unknown as DdcSdk
   } catch (cause) {
-    throw new BridgeError('DDC_SDK_MISSING', 'cannot load @cere-ddc-sdk/ddc-client', { kind: 'io', cause, details: (cause as Error).message })
+    const notInstalled = (cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND'
+    throw new BridgeError('DDC_SDK_MISSING', notInstalled ? 'the DDC store needs the Cere DDC SDK, which is not installed' : 'cannot load @cere-ddc-sdk/ddc-client', {
+      kind: 'io',
+      cause,
+      // an optional peer dependency (it is large, and brings its own @polkadot versions): installed only by who stores in DDC
+      details: notInstalled ? `install it beside cere-ccp-bridge: npm install @cere-ddc-sdk/ddc-client@${DDC_SDK_VERSION}` : (cause as Error).message,
+    })
   }
   const preset = network === 'mainnet' ? sdk.MAINNET : network === 'devnet' ? sdk.DEVNET : sdk.TESTNET
   const timeoutMs = config.connectTimeoutMs ?? 20_000

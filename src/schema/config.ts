@@ -43,10 +43,10 @@ export const containmentConfigSchema = z
     attestation: z
       .object({
         auditor_name: z.string().min(1),
-        /** the stake in wei of the staking contract: the EIP-712 `Attest` and the registry take whole numbers */
+        /** the stake in the staking token's smallest unit (1500 USDC of 6 decimals is "1500000000"): the EIP-712 `Attest` and the registry take whole numbers */
         stake_amount: decimalStringSchema
-          .regex(/^\d+$/, 'expected the stake in wei as a whole number (no fraction)')
-          .refine((v) => !/^\d+$/.test(v) || (v.length <= 78 && BigInt(v) <= UINT256_MAX), "the stake does not fit the registry's uint256 (at most 2^256 − 1 wei)"),
+          .regex(/^\d+$/, "expected the stake in the staking token's smallest unit, a whole number (1500 USDC of 6 decimals is 1500000000)")
+          .refine((v) => !/^\d+$/.test(v) || (v.length <= 78 && BigInt(v) <= UINT256_MAX), "the stake does not fit the registry's uint256 (at most 2^256 − 1 units)"),
         /** the AuditorStaking contract; default: `certify --staking` */
         stake_contract: address.optional(),
       })

@@ -197,7 +197,7 @@ describe('defect 13: errors name the file or path in words, never raw library te
     expect(noKey.code).toBe(2)
     expect(noKey.stderr).toBe(`error: ${at('no-such.key')}: --auditor-key: cannot read the file: no such file or folder (a key is a key file, env:NAME, prompt, or 64 hex digits for throwaway dev keys)\n`)
     expect(stake.code).toBe(2)
-    expect(stake.stderr).toBe(`error: ${at('big-stake.yaml')} at $.attestation.stake_amount: containment config: the stake does not fit the registry's uint256 (at most 2^256 − 1 wei)\n`)
+    expect(stake.stderr).toBe(`error: ${at('big-stake.yaml')} at $.attestation.stake_amount: containment config: the stake does not fit the registry's uint256 (at most 2^256 − 1 units)\n`)
   })
 })
 

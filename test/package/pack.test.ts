@@ -24,6 +24,7 @@ const manifest = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8
   bin: Record<string, string>
   exports: Record<string, string | { types: string; default: string }>
   scripts: Record<string, string>
+  peerDependencies: Record<string, string>
 }
 
 let root: string
@@ -178,6 +179,23 @@ describe("the installed tarball, used as the README's 'Use as a library' section
     const errors = tsc.stdout.split('\n').filter((line) => line.includes('error TS'))
     expect(errors.map((line) => /^wrong\.ts\((\d+),/.exec(line)?.[1])).toEqual(['4', '5', '6'])
   }, 660_000)
+
+  it('the DDC SDK is an optional peer: not installed for a consumer, and the DDC store says how to install it', async () => {
+    expect(existsSync(join(consumer, 'node_modules/@cere-ddc-sdk'))).toBe(false)
+    const script = [
+      "import { ddcContentStore } from 'cere-ccp-bridge/node'",
+      "const error = await ddcContentStore({ bucketId: '7', signer: '//Alice', network: 'devnet' }).catch((e) => e)",
+      'console.log(JSON.stringify(error.toJSON()))',
+    ].join('\n')
+    writeFileSync(join(consumer, 'ddc.mjs'), script)
+    const run = spawnSync(process.execPath, ['ddc.mjs'], { cwd: consumer, encoding: 'utf8', timeout: 60_000 })
+    expect(run.stderr).toBe('')
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      code: 'DDC_SDK_MISSING',
+      message: 'the DDC store needs the Cere DDC SDK, which is not installed',
+      details: `install it beside cere-ccp-bridge: npm install @cere-ddc-sdk/ddc-client@${manifest.peerDependencies['@cere-ddc-sdk/ddc-client']}`,
+    })
+  }, 120_000)
 
   it('the installed bin runs the compiled command line: --version, and cert hash', () => {
     const bin = join(consumer, 'node_modules/.bin/ccp-bridge')
