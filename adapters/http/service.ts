@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
+import { answerClientErrors } from './client-error.ts'
 import type { RetryPolicy } from '../../src/bridge/retry.ts'
 import { BridgeError } from '../../src/errors.ts'
 import { MiB } from '../../src/limits.ts'
@@ -213,6 +214,7 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, hostn
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, () => {
       server.off('error', reject)
+      answerClientErrors(server as import('node:http').Server)
       resolve(server)
     })
     server.once('error', (cause: NodeJS.ErrnoException) =>

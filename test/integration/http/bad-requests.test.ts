@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey, revokeApiKey } from '../../../adapters/sql/api-keys.ts'
 import { apiErrorSchema } from '../../../src/schema/api-error.ts'
@@ -71,6 +72,28 @@ describe.each<[Engine, boolean]>([
     expect(await problem('/v1/events', { headers: { 'Last-Event-ID': 'yesterday' } })).toMatchObject({ status: 400, error: { code: 'LAST_EVENT_ID_INVALID', path: '$.headers.last-event-id' } })
     expect(await problem('/v1/events?kinds=everything')).toMatchObject({ status: 400, error: { path: '$.query.kinds' } })
     expect(await problem('/v1/agents?operator=nobody')).toMatchObject({ status: 400, error: { code: 'REQUEST_INVALID', path: '$.query.operator' } })
+  })
+
+  it("answers what Node's HTTP parser refuses (a malformed request, headers over the limit) with the same JSON error", async () => {
+    const raw = async (request: string) => {
+      const { port } = new URL(t.url)
+      const socket = connect(Number(port), '127.0.0.1')
+      socket.end(request)
+      let answer = ''
+      for await (const chunk of socket) answer += chunk
+      const [head, body] = answer.split('\r\n\r\n')
+      return { statusLine: head!.split('\r\n')[0], body: apiErrorSchema.parse(JSON.parse(body!)).error }
+    }
+    expect(await raw('GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n')).toEqual({
+      statusLine: 'HTTP/1.1 400 Bad Request',
+      body: { code: 'HTTP_MALFORMED', message: 'the request is not valid HTTP/1.1' },
+    })
+    expect(await raw(`GET /health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(100_000)}\r\n\r\n`)).toEqual({
+      statusLine: 'HTTP/1.1 431 Request Header Fields Too Large',
+      body: { code: 'HEADERS_TOO_LARGE', message: 'the request headers are too large' },
+    })
+    // and it keeps serving
+    expect((await fetch(`${t.url}/health`)).status).toBe(200)
   })
 
   it('answers 404 for unknown routes and unknown records, 405 with Allow for a wrong method', async () => {
