@@ -34,9 +34,11 @@ export function registerDecision(app: ApiApp, ctx: ServiceContext): void {
     requireChain(ctx)
     const policy: RiskPolicy = { ...ctx.policy, ...(query.minClass ? { min_class: query.minClass } : {}), ...(query.maxLoss ? { max_acceptable_loss: query.maxLoss } : {}) }
     const now = ctx.clock()
-    const { decision, block, cached } = await ctx.decisions.decide(checksummed(address), policy, now)
+    const { json, block, cached } = await ctx.decisions.decide(checksummed(address), policy, now)
     const head = ctx.changes.head()
     const reflects = head !== undefined && head > block ? head : block
-    return c.json({ ...decision, block: reflects.toString(), cached, asOf: isoTime(now) }, 200)
+    // the cached decision's JSON with what each request adds after it: the text of c.json({ ...decision, block, cached, asOf })
+    const body = `${json.slice(0, -1)},"block":"${reflects}","cached":${cached},"asOf":"${isoTime(now)}"}`
+    return c.body(body, 200, { 'Content-Type': 'application/json' }) as never
   })
 }

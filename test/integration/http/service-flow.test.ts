@@ -67,6 +67,9 @@ describe.each<[Engine, boolean]>([
     const first = await get(`/v1/agents/${chain.agent}/decision`)
     expect(first.status).toBe(200)
     const decision = decisionResponseSchema.parse(first.body)
+    // the cached decision's text with what each request adds after it, in the schema's order
+    expect(Object.keys(first.body).slice(-3)).toEqual(['block', 'cached', 'asOf'])
+    expect(first.headers.get('content-type')).toBe('application/json')
     expect(decision).toMatchObject({ agent: chain.agent, decision: 'accept', reasons: [], certHash: published.certHash, uri: published.uri, status: 'ACTIVE', registryStatus: 'ACTIVE', cached: false, asOf: SCENARIO.now })
     expect(decision.certificate).toMatchObject({ certificateClass: 'C2', containmentBound: '5000', denomination: 'USDC', expiresAt: '2026-08-14T00:00:00Z', agentName: 'calendar-assistant.dragon-1' })
 
