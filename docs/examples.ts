@@ -139,7 +139,7 @@ function normalizers(workDir: string, startedAt: number): (text: string, options
     (t) => t.replace(/("uptimeSeconds":\s*)\d+/g, (_m, key: string) => `${key}2`),
     // API keys: ccpb_<16 hex id>_<43 base64url secret>; the id alone appears in lists and reports
     (t) =>
-      t.replace(/\bccpb_([0-9a-f]{16})_([A-Za-z0-9_-]{43})\b/g, (_m, id: string, secret: string) => {
+      t.replace(/\bccpb_([0-9a-f]{16})_([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g, (_m, id: string, secret: string) => {
         const fakeId = rename('key-id', id, (h) => h.slice(0, 16))
         return `ccpb_${fakeId}_${rename('key-secret', secret, (h) => base64url(h, 43))}`
       }),

@@ -56,7 +56,9 @@ describe('ccp-bridge keys and ccp-bridge serve, as a user runs them', () => {
     const listed = await runCli(['keys', 'list', '--data-dir', dir, '--json'], { env: { DATABASE_URL: '' } })
     expect(listed.code).toBe(0)
     expect(listed.json().keys).toEqual([info])
-    expect(listed.stdout).not.toContain(token.split('_')[2])
+    // the secret: everything after `ccpb_<16 hex id>_` (base64url, so it may hold `_` itself)
+    const secret = /^ccpb_[0-9a-f]{16}_(.{43})$/.exec(token)![1]!
+    expect(listed.stdout).not.toContain(secret)
 
     const serve = await startServe(['--data-dir', dir])
     const upload = (url: string) => fetch(`${url}/v1/trails/verify`, { method: 'POST', body: readFileSync(join(projectDir, 'fixtures/evidence/trail.jsonl')), headers: { 'content-type': 'application/jsonl', authorization: `Bearer ${token}` } })
